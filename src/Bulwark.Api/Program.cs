@@ -1,0 +1,41 @@
+using Bulwark.Api;
+using Bulwark.Api.Cli;
+using Bulwark.Erp.Data;
+using Bulwark.Erp.Inventory;
+using Bulwark.Erp.Tenants;
+using Bulwark.Erp.Users;
+using Bulwark.Security.Hosting;
+using Bulwark.Security.Validation;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddBulwarkSecurity();   // Kestrel limits, logging, problem details, strict JSON, headers, CORS, JWT, deny-by-default
+builder.AddBulwarkErp();        // DbContext (SQLite | PostgreSQL), single-writer gate, feature services
+builder.AddBulwarkApiDocs();    // OPS-3: OpenAPI document with security scheme and problem responses
+
+var app = builder.Build();
+
+if (CommandLine.IsVerb(args))
+{
+    return await CommandLine.RunAsync(app, args);
+}
+
+await app.InitializeDatabaseAsync();
+
+app.UseBulwarkSecurity();       // request path of DESIGN.md, in order
+
+app.MapHealth();                // OPS-1: /health/live (anonymous, no details), /health/ready
+app.MapJwks();                  // AUTH-4: /.well-known/jwks.json
+app.MapBulwarkApiDocs();        // OPS-3: /openapi/v1.json
+
+var api = app.MapGroup("/api/v1").WithRequestValidation().WithProblemResponses();
+api.MapAuth();
+api.MapTenants();
+api.MapUsers();
+api.MapItems();
+
+app.Run();
+return 0;
+
+/// <summary>Entry point type, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

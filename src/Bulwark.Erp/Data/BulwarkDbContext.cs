@@ -1,0 +1,142 @@
+using Bulwark.Erp.Audit;
+using Bulwark.Erp.Employees;
+using Bulwark.Erp.Inventory;
+using Bulwark.Erp.Ledger;
+using Bulwark.Erp.Tenants;
+using Bulwark.Erp.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Erp.Data;
+
+/// <summary>
+/// The ERP data. AZ-4: every <see cref="TenantEntity"/> set is filtered by the caller's tenant; with
+/// no tenant (anonymous, CLI) they read empty — code that must cross tenants says so with
+/// <c>IgnoreQueryFilters()</c>. DATA-2: all access goes through EF Core (parameterized SQL).
+/// One subclass per provider carries that provider's migrations.
+/// </summary>
+public abstract class BulwarkDbContext : DbContext
+{
+    private readonly TimeProvider _time;
+
+    protected BulwarkDbContext(DbContextOptions options, ICurrentTenant tenant, TimeProvider time)
+        : base(options)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        CurrentTenantId = tenant.TenantId;
+        _time = time;
+    }
+
+    /// <summary>The tenant of this unit of work; EF Core parameterizes the query filter on it.</summary>
+    public Guid? CurrentTenantId { get; }
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Employee> Employees => Set<Employee>();
+
+    public DbSet<Account> Accounts => Set<Account>();
+
+    public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+
+    public DbSet<JournalLine> JournalLines => Set<JournalLine>();
+
+    public DbSet<Item> Items => Set<Item>();
+
+    public DbSet<Warehouse> Warehouses => Set<Warehouse>();
+
+    public DbSet<StockLevel> StockLevels => Set<StockLevel>();
+
+    public DbSet<StockMovement> StockMovements => Set<StockMovement>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampChanges();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampChanges();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Every timestamp is UTC; SQLite loses the kind, so it is restored on read.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BulwarkDbContext).Assembly);
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes()
+                     .Where(t => typeof(TenantEntity).IsAssignableFrom(t.ClrType) && t.BaseType is null)
+                     .ToList())
+        {
+            typeof(BulwarkDbContext).GetMethod(nameof(ConfigureTenantEntity), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(entityType.ClrType)
+                .Invoke(this, [modelBuilder]);
+        }
+
+        // AZ-4: lines carry their own tenant so they are filtered even when queried directly.
+        modelBuilder.Entity<JournalLine>().HasQueryFilter(l => l.TenantId == CurrentTenantId);
+    }
+
+    private void ConfigureTenantEntity<T>(ModelBuilder modelBuilder)
+        where T : TenantEntity
+    {
+        var entity = modelBuilder.Entity<T>();
+        entity.HasKey(e => e.Id);
+        entity.Property(e => e.Id).ValueGeneratedNever();
+        entity.HasIndex(e => e.TenantId);
+        entity.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Restrict);
+        // DATA-6: optimistic concurrency; a stale write affects no row and becomes 409.
+        entity.Property(e => e.Version).IsConcurrencyToken();
+        // AZ-4: tenant isolation for every query, parameterized on this context's tenant.
+        entity.HasQueryFilter(e => e.TenantId == CurrentTenantId);
+    }
+
+    private void StampChanges()
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        foreach (var entry in ChangeTracker.Entries<TenantEntity>())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    if (entry.Entity.TenantId == Guid.Empty && CurrentTenantId is { } tenant)
+                    {
+                        entry.Entity.TenantId = tenant;
+                    }
+
+                    if (CurrentTenantId is { } current && entry.Entity.TenantId != current)
+                    {
+                        // AZ-4: a unit of work never writes into another tenant.
+                        throw new InvalidOperationException("Cross-tenant write refused.");
+                    }
+
+                    entry.Entity.CreatedAt = entry.Entity.CreatedAt == default ? now : entry.Entity.CreatedAt;
+                    entry.Entity.UpdatedAt = now;
+                    entry.Entity.Version = 1;
+                    break;
+                case EntityState.Modified:
+                    entry.Entity.UpdatedAt = now;
+                    entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>SQLite flavour (embedded mode); carries <c>Data/Migrations/Sqlite</c>.</summary>
+public sealed class SqliteBulwarkDbContext(DbContextOptions<SqliteBulwarkDbContext> options, ICurrentTenant tenant, TimeProvider time)
+    : BulwarkDbContext(options, tenant, time);
+
+/// <summary>PostgreSQL flavour (scaled mode); carries <c>Data/Migrations/Postgres</c>.</summary>
+public sealed class PostgresBulwarkDbContext(DbContextOptions<PostgresBulwarkDbContext> options, ICurrentTenant tenant, TimeProvider time)
+    : BulwarkDbContext(options, tenant, time);

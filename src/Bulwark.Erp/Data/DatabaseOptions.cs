@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bulwark.Erp.Data;
+
+/// <summary>Database provider and connection, bound from <c>Bulwark:Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "Bulwark:Database";
+
+    /// <summary><c>Sqlite</c> (default: a file in the data folder) or <c>Postgres</c>.</summary>
+    [Required, RegularExpression("^(Sqlite|Postgres)$")]
+    public string Provider { get; set; } = DatabaseProviders.Sqlite;
+
+    /// <summary>Connection string. Empty with Sqlite: <c>bulwark.db</c> in the data folder. Required with Postgres.</summary>
+    [MaxLength(4096)]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply pending migrations at start. Default: true for Sqlite; for Postgres run the <c>migrate</c> verb instead.</summary>
+    public bool? AutoMigrate { get; set; }
+
+    public bool IsSqlite => Provider == DatabaseProviders.Sqlite;
+}
+
+public static class DatabaseProviders
+{
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+}

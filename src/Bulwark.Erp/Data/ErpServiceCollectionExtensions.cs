@@ -1,0 +1,71 @@
+using Bulwark.Erp.Inventory;
+using Bulwark.Security.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Erp.Data;
+
+public static class ErpServiceCollectionExtensions
+{
+    /// <summary>
+    /// The ERP data layer: the DbContext for the configured provider (SQLite by default, in the data
+    /// folder), the single-writer gate, feature services, JSON metadata and database error mapping.
+    /// </summary>
+    public static WebApplicationBuilder AddBulwarkErp(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.IsSqlite || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Bulwark:Database:ConnectionString is required when Bulwark:Database:Provider is Postgres.")
+            .ValidateOnStart();
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddHttpContextAccessor();
+        services.TryAddScoped<ICurrentTenant, HttpCurrentTenant>();
+        services.TryAddSingleton(sp => new WriteGate(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.TryAddScoped<UnitOfWork>();
+
+        if (database.IsSqlite)
+        {
+            services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>((sp, options) =>
+                options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName)));
+        }
+        else
+        {
+            services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>(options =>
+                options.UseNpgsql(database.ConnectionString));
+        }
+
+        services.AddExceptionHandler<ErpExceptionHandler>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddScoped<ItemService>();
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, InventoryJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
+        });
+        services.AddTransient<DatabaseInitializer>();
+        services.AddTransient<Seeding.DemoSeeder>();
+        return builder;
+    }
+
+    /// <summary>The configured SQLite connection, or <c>bulwark.db</c> in the data folder; 30 s busy timeout.</summary>
+    internal static string SqliteConnectionString(IServiceProvider services)
+    {
+        var configured = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
+        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? "Data Source=" + services.GetRequiredService<BulwarkDataDirectory>().Combine("bulwark.db")
+            : configured)
+        {
+            DefaultTimeout = 30,
+            Pooling = true,
+        };
+        return builder.ToString();
+    }
+}

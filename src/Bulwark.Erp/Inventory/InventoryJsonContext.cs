@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bulwark.Security.Validation;
+
+namespace Bulwark.Erp.Inventory;
+
+/// <summary>Source-generated JSON for the inventory contracts (no reflection on the hot path).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CreateItemRequest))]
+[JsonSerializable(typeof(UpdateItemRequest))]
+[JsonSerializable(typeof(ItemResponse))]
+[JsonSerializable(typeof(PagedResult<ItemResponse>))]
+internal sealed partial class InventoryJsonContext : JsonSerializerContext;

@@ -1,0 +1,85 @@
+using System.Linq.Expressions;
+using Bulwark.Erp.Data;
+using Bulwark.Security.Errors;
+using Bulwark.Security.Validation;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Erp.Inventory;
+
+public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, RichTextSanitizer sanitizer)
+{
+    public static readonly SortMap<Item> Sort = new SortMap<Item>()
+        .Add("sku", i => i.Sku)
+        .Add("name", i => i.Name)
+        .Add("unitCost", i => i.UnitCostCents)
+        .Add("createdAt", i => i.CreatedAt);
+
+    private static readonly Expression<Func<Item, ItemResponse>> ToResponse = i => new ItemResponse(
+        i.Id, i.Sku, i.Name, i.Description, i.Unit, Money.FromCents(i.UnitCostCents), i.IsActive, i.Version, i.CreatedAt, i.UpdatedAt);
+
+    private static readonly Func<Item, ItemResponse> ToResponseCompiled = ToResponse.Compile();
+
+    public Task<PagedResult<ItemResponse>> ListAsync(PageQuery page, bool? active, string? sku, CancellationToken cancellationToken)
+    {
+        var query = db.Items.AsNoTracking();
+        if (active is { } isActive)
+        {
+            query = query.Where(i => i.IsActive == isActive);
+        }
+
+        if (sku is not null)
+        {
+            query = query.Where(i => i.Sku == sku);
+        }
+
+        return query.ToPageAsync(page, Sort, ToResponse, cancellationToken);
+    }
+
+    public Task<ItemResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Items.AsNoTracking().Where(i => i.Id == id).Select(ToResponse).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<ItemResponse> CreateAsync(CreateItemRequest request, CancellationToken cancellationToken)
+    {
+        var item = await unitOfWork.RunAsync(async ct =>
+        {
+            if (await db.Items.AnyAsync(i => i.Sku == request.Sku, ct))
+            {
+                throw BusinessRuleException.Conflict("An item with this SKU already exists.");
+            }
+
+            var item = new Item
+            {
+                Sku = request.Sku!,
+                Name = request.Name!,
+                Description = sanitizer.Sanitize(request.Description),
+                Unit = request.Unit!,
+                UnitCostCents = Money.ToCents(request.UnitCost!.Value),
+            };
+            db.Items.Add(item);
+            return item;
+        }, cancellationToken);
+        return ToResponseCompiled(item);
+    }
+
+    public async Task<ItemResponse?> UpdateAsync(Guid id, UpdateItemRequest request, CancellationToken cancellationToken)
+    {
+        var item = await unitOfWork.RunAsync(async ct =>
+        {
+            var item = await db.Items.FirstOrDefaultAsync(i => i.Id == id, ct);
+            if (item is null)
+            {
+                return null;
+            }
+
+            // DATA-6: the update applies only to the version the client read; otherwise 409.
+            db.Entry(item).Property(i => i.Version).OriginalValue = request.Version!.Value;
+            item.Name = request.Name!;
+            item.Description = sanitizer.Sanitize(request.Description);
+            item.Unit = request.Unit!;
+            item.UnitCostCents = Money.ToCents(request.UnitCost!.Value);
+            item.IsActive = request.IsActive!.Value;
+            return item;
+        }, cancellationToken);
+        return item is null ? null : ToResponseCompiled(item);
+    }
+}

@@ -1,0 +1,34 @@
+using Bulwark.Security.Validation;
+
+namespace Bulwark.Erp.Users;
+
+/// <summary>POST /api/v1/auth/login body (public contract of DESIGN.md).</summary>
+public sealed record LoginRequest : IValidatableRequest
+{
+    public string? Tenant { get; init; }
+
+    public string? Email { get; init; }
+
+    public string? Password { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        errors.Code("tenant", Tenant, 64);
+        errors.PlainText("email", Email, 254);
+        // AUTH-1: any characters; length is bounded so hashing cost is bounded too.
+        if (Password is null || Password.Length == 0)
+        {
+            errors.Add("password", "required", "is required");
+        }
+        else if (Password.Length > 1024)
+        {
+            errors.Add("password", "maxLength", "must be at most 1024 characters");
+        }
+    }
+}
+
+/// <summary>
+/// Token response (RFC 6749 §5.1 names in camelCase). <c>refreshToken</c> is added by the identity
+/// issue (rotating refresh tokens); until then it is absent.
+/// </summary>
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken = null);

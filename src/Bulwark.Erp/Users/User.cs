@@ -1,0 +1,27 @@
+using Bulwark.Erp.Data;
+
+namespace Bulwark.Erp.Users;
+
+/// <summary>A person who signs in to one tenant. Password hash only (AUTH-1); roles per tenant.</summary>
+public sealed class User : TenantEntity
+{
+    public required string Email { get; set; }
+
+    /// <summary>Upper-cased invariant, for the unique (tenant, email) index and case-insensitive login.</summary>
+    public required string NormalizedEmail { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public required string PasswordHash { get; set; }
+
+    public List<string> Roles { get; set; } = [];
+
+    public bool IsActive { get; set; } = true;
+
+    /// <summary>The employee record of this user, when there is one (AZ-3 ownership).</summary>
+    public Guid? EmployeeId { get; set; }
+
+    public DateTime? LastLoginAt { get; set; }
+
+    public static string Normalize(string email) => email.Trim().ToUpperInvariant();
+}

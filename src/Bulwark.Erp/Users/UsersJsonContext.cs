@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bulwark.Erp.Tenants;
+using Bulwark.Security.Validation;
+
+namespace Bulwark.Erp.Users;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(PagedResult<UserResponse>))]
+[JsonSerializable(typeof(TenantResponse))]
+internal sealed partial class UsersJsonContext : JsonSerializerContext;

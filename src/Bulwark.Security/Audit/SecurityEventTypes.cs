@@ -1,0 +1,21 @@
+namespace Bulwark.Security.Audit;
+
+/// <summary>LOG-2: the taxonomy of security event types. Stable strings: alerts and filters key on them.</summary>
+public static class SecurityEventTypes
+{
+    public const string LoginSucceeded = "auth.login.succeeded";
+    public const string LoginFailed = "auth.login.failed";
+    public const string TokenRejected = "auth.token.rejected";
+    public const string AuthorizationDenied = "authz.denied";
+    public const string ValidationFailed = "input.validation.failed";
+    public const string QueryRejected = "input.query.rejected";
+    public const string AdminAction = "admin.action";
+}
+
+/// <summary>Outcome of the action a security event describes.</summary>
+public enum SecurityOutcome
+{
+    Success,
+    Failure,
+    Denied,
+}

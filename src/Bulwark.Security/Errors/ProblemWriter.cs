@@ -1,0 +1,47 @@
+using Bulwark.Security.Audit;
+using Bulwark.Security.Validation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Bulwark.Security.Errors;
+
+/// <summary>ERR-1: the single place that turns an outcome into problem+json.</summary>
+public static class ProblemWriter
+{
+    public static ValueTask WriteAsync(HttpContext context, int status, string? detail = null,
+        Exception? exception = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        context.Response.StatusCode = status;
+        return service.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+        });
+    }
+
+    /// <summary>VAL-1/ERR-1: 400 "Validation Error" listing each field and its violated constraints.</summary>
+    public static ValueTask WriteValidationAsync(HttpContext context, IReadOnlyList<FieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(errors);
+        var events = context.RequestServices.GetRequiredService<ISecurityEvents>();
+        // LOG-2: validation failures are security events (field names only, never values).
+        events.Emit(context, SecurityEventTypes.ValidationFailed, SecurityOutcome.Failure,
+            reason: string.Join(',', errors.Select(e => e.Field)));
+
+        var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = ProblemTypes.ValidationTitle,
+            Type = ProblemTypes.ValidationType,
+            Detail = "One or more fields are invalid.",
+        };
+        problem.Extensions["errors"] = errors;
+        return service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+}

@@ -1,0 +1,106 @@
+using Bulwark.Security.Audit;
+using Bulwark.Security.Authentication;
+using Bulwark.Security.Errors;
+using Bulwark.Security.Headers;
+using Bulwark.Security.Transport;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Bulwark.Security.Hosting;
+
+public static class BulwarkSecurityServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers every hardening family with its checklist defaults: Kestrel limits, JSON logging,
+    /// problem details, strict JSON, headers, CORS, compression policy, JWT bearer authentication and a
+    /// deny-by-default authorization fallback. Pair with <see cref="BulwarkSecurityApplicationBuilderExtensions.UseBulwarkSecurity"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddBulwarkSecurity(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new BulwarkDataDirectory(BulwarkDataDirectory.Resolve(
+            configuration[BulwarkDataDirectory.EnvironmentVariable], builder.Environment.ContentRootPath)));
+
+        // Transport: Kestrel limits (VAL-5, slow clients), no Server header (ERR-3).
+        services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelSetup>());
+
+        // LOG-1: one JSON line per event on stdout (and a file when configured).
+        services.AddSerilog((sp, logger) =>
+        {
+            logger.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .ReadFrom.Configuration(configuration)
+                .Enrich.FromLogContext()
+                .WriteTo.Console(new RenderedCompactJsonFormatter());
+            var file = configuration["Bulwark:Logging:FilePath"];
+            if (!string.IsNullOrWhiteSpace(file))
+            {
+                logger.WriteTo.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 90);
+            }
+        });
+        services.TryAddSingleton<ISecurityEvents, LoggingSecurityEvents>();
+
+        // ERR-1/ERR-2: one problem+json shape for everything.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
+        services.AddExceptionHandler<BulwarkExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        // VAL-1: strict JSON binding.
+        services.Configure<JsonOptions>(o => StrictJsonSetup.Apply(o.SerializerOptions));
+
+        // HDR-1..4.
+        services.AddOptions<SecurityHeadersOptions>().BindConfiguration(SecurityHeadersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var origins = CorsSetup.ReadOrigins(configuration);
+        services.AddCors(o => CorsSetup.Configure(o, origins));
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true; // HDR-4: safe because only opted-in, secret-free endpoints compress.
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+        });
+        services.Replace(ServiceDescriptor.Singleton<IResponseCompressionProvider, ThresholdCompressionProvider>());
+
+        // AUTH-4/AUTH-10: ES256 JWT bearer, pinned.
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<SigningKeyStore>();
+        services.TryAddSingleton<AccessTokenIssuer>();
+        services.TryAddSingleton<PasswordHashing>();
+        services.TryAddSingleton<Validation.RichTextSanitizer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => o.Events = new JwtBearerEvents
+        {
+            OnAuthenticationFailed = context =>
+            {
+                // LOG-2: a presented but invalid token is a security event (no reason leaks to the client).
+                context.HttpContext.RequestServices.GetRequiredService<ISecurityEvents>()
+                    .Emit(context.HttpContext, SecurityEventTypes.TokenRejected, SecurityOutcome.Failure,
+                        reason: context.Exception.GetType().Name);
+                return Task.CompletedTask;
+            },
+        });
+
+        // AZ-1: deny by default — every endpoint needs an authenticated principal unless marked anonymous.
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .Build());
+
+        services.AddHealthChecks();
+        return builder;
+    }
+}

@@ -1,0 +1,98 @@
+using Npgsql;
+
+namespace Bulwark.Testing;
+
+/// <summary>Which database a test host runs on.</summary>
+public enum TestProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// A throwaway database: a temp folder for SQLite, or a fresh PostgreSQL database created through the
+/// superuser connection in <c>BULWARK_TEST_POSTGRES</c> (set by ./test.sh) and dropped afterwards.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "BULWARK_TEST_POSTGRES";
+
+    private TestDatabase(TestProvider provider, string dataDirectory, string? connectionString, string? databaseName)
+    {
+        Provider = provider;
+        DataDirectory = dataDirectory;
+        ConnectionString = connectionString;
+        DatabaseName = databaseName;
+    }
+
+    public TestProvider Provider { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>PostgreSQL connection string of the throwaway database; null for SQLite.</summary>
+    public string? ConnectionString { get; }
+
+    public string? DatabaseName { get; }
+
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable(PostgresVariable)
+        ?? throw new InvalidOperationException(
+            $"{PostgresVariable} is not set: run the suite through ./test.sh, which starts a throwaway PostgreSQL.");
+
+    public static async Task<TestDatabase> CreateAsync(TestProvider provider)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("bulwark-test-").FullName;
+        if (provider == TestProvider.Sqlite)
+        {
+            return new TestDatabase(provider, dataDirectory, null, null);
+        }
+
+        var name = "bulwark_t_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = admin.CreateCommand();
+            create.CommandText = $"CREATE DATABASE \"{name}\"";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true };
+        return new TestDatabase(provider, dataDirectory, builder.ToString(), name);
+    }
+
+    /// <summary>Configuration for a host using this database (as Bulwark__… environment keys).</summary>
+    public Dictionary<string, string?> Settings() => Provider == TestProvider.Sqlite
+        ? new()
+        {
+            ["BULWARK_DATA_DIR"] = DataDirectory,
+            ["Bulwark:Database:Provider"] = "Sqlite",
+        }
+        : new()
+        {
+            ["BULWARK_DATA_DIR"] = DataDirectory,
+            ["Bulwark:Database:Provider"] = "Postgres",
+            ["Bulwark:Database:ConnectionString"] = ConnectionString,
+            ["Bulwark:Database:AutoMigrate"] = "true",
+        };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (DatabaseName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(AdminConnectionString);
+            await admin.OpenAsync();
+            await using var drop = admin.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
