@@ -6,6 +6,7 @@ using Bulwark.Erp.Tenants;
 using Bulwark.Erp.Users;
 using Bulwark.Security.Hosting;
 using Bulwark.Security.Validation;
+using Bulwark.Security.Versioning;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,7 +29,7 @@ app.MapHealth();                // OPS-1: /health/live (anonymous, no details), 
 app.MapJwks();                  // AUTH-4: /.well-known/jwks.json
 app.MapBulwarkApiDocs();        // OPS-3: /openapi/v1.json
 
-var api = app.MapGroup("/api/v1").WithRequestValidation().WithProblemResponses();
+var api = app.MapGroup("/api/v1").WithApiVersion("v1").WithRequestValidation().WithProblemResponses();
 api.MapAuth();
 api.MapTenants();
 api.MapUsers();

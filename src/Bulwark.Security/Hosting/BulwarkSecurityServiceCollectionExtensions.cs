@@ -100,6 +100,10 @@ public static class BulwarkSecurityServiceCollectionExtensions
                 .RequireAuthenticatedUser()
                 .Build());
 
+        // OPS-2: version lifecycle (deprecation / sunset).
+        services.AddOptions<Versioning.ApiVersionOptions>()
+            .Configure(o => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Versioning.ApiVersionOptions.SectionName), o.Versions));
+
         services.AddHealthChecks();
         return builder;
     }
