@@ -2,6 +2,7 @@ using Bulwark.Api;
 using Bulwark.Api.Cli;
 using Bulwark.Erp.Data;
 using Bulwark.Erp.Inventory;
+using Bulwark.Erp.Ledger;
 using Bulwark.Erp.Tenants;
 using Bulwark.Erp.Users;
 using Bulwark.Security.Hosting;
@@ -34,6 +35,9 @@ api.MapAuth();
 api.MapTenants();
 api.MapUsers();
 api.MapItems();
+api.MapAccounts();
+api.MapJournalEntries();
+api.MapLedger();
 
 app.Run();
 return 0;

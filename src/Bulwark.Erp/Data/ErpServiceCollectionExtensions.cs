@@ -45,9 +45,13 @@ public static class ErpServiceCollectionExtensions
         services.AddExceptionHandler<ErpExceptionHandler>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddScoped<ItemService>();
+        services.AddScoped<Ledger.AccountService>();
+        services.AddScoped<Ledger.JournalEntryService>();
+        services.AddScoped<Ledger.LedgerReportService>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, InventoryJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Ledger.LedgerJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
         });
         services.AddTransient<DatabaseInitializer>();

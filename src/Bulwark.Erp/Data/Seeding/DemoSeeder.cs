@@ -63,6 +63,7 @@ public sealed partial class DemoSeeder(
             }
 
             InventorySeed.Seed(db, tenant);
+            Ledger.LedgerSeed.Seed(db, tenant);
         }
 
         await db.SaveChangesAsync(cancellationToken);
