@@ -1,6 +1,7 @@
 using Bulwark.Api;
 using Bulwark.Api.Cli;
 using Bulwark.Erp.Data;
+using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Erp.Tenants;
 using Bulwark.Erp.Users;
@@ -33,6 +34,7 @@ api.MapAuth();
 api.MapTenants();
 api.MapUsers();
 api.MapItems();
+api.MapEmployees();
 
 app.Run();
 return 0;

@@ -1,3 +1,4 @@
+using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Security.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -45,9 +46,11 @@ public static class ErpServiceCollectionExtensions
         services.AddExceptionHandler<ErpExceptionHandler>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddScoped<ItemService>();
+        services.AddScoped<EmployeeService>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, InventoryJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, EmployeesJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
         });
         services.AddTransient<DatabaseInitializer>();
