@@ -1,6 +1,7 @@
 using Bulwark.Api;
 using Bulwark.Api.Cli;
 using Bulwark.Erp.Data;
+using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Erp.Ledger;
 using Bulwark.Erp.Tenants;
@@ -38,6 +39,7 @@ api.MapItems();
 api.MapAccounts();
 api.MapJournalEntries();
 api.MapLedger();
+api.MapEmployees();
 
 app.Run();
 return 0;

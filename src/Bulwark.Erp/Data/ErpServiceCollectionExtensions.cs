@@ -1,3 +1,4 @@
+using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Security.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -45,12 +46,15 @@ public static class ErpServiceCollectionExtensions
         services.AddExceptionHandler<ErpExceptionHandler>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddScoped<ItemService>();
+        services.AddScoped<EmployeeService>();
         services.AddScoped<Ledger.AccountService>();
         services.AddScoped<Ledger.JournalEntryService>();
         services.AddScoped<Ledger.LedgerReportService>();
         services.Configure<JsonOptions>(o =>
         {
+            // Source-generated metadata first; no reflection-based serialization on the hot path.
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, InventoryJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, EmployeesJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Ledger.LedgerJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
         });

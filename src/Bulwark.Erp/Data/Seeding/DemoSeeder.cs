@@ -1,3 +1,4 @@
+using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Erp.Tenants;
 using Bulwark.Erp.Users;
@@ -64,6 +65,7 @@ public sealed partial class DemoSeeder(
 
             InventorySeed.Seed(db, tenant);
             Ledger.LedgerSeed.Seed(db, tenant);
+            EmployeeSeed.Seed(db, tenant);   // also links the manager@ / employee@ users to their records
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Bulwark.Security.Headers;
+using Bulwark.Security.Validation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bulwark.Erp.Employees;
+
+public static class EmployeeEndpoints
+{
+    public static RouteGroupBuilder MapEmployees(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/employees").WithTags("Employees");
+        group.MapGet("/", ListEmployees).WithName("ListEmployees")
+            .WithListQuery(EmployeeService.Sort.Names, "department", "status", "managerId").WithCompression();
+        group.MapGet("/{id:guid}", GetEmployee).WithName("GetEmployee");
+        group.MapPost("/", CreateEmployee).WithName("CreateEmployee");
+        group.MapPut("/{id:guid}", UpdateEmployee).WithName("UpdateEmployee");
+        return group;
+    }
+
+    private static async Task<Ok<PagedResult<EmployeeResponse>>> ListEmployees(
+        PageQuery page, string? department, string? status, Guid? managerId, ClaimsPrincipal user,
+        EmployeeService employees, CancellationToken cancellationToken)
+    {
+        // VAL-6: filter values are checked like body fields (a status outside the enum is an error, not an empty page).
+        var errors = new ValidationErrors();
+        errors.PlainText("department", department, EmployeeContracts.DepartmentMaxLength, required: false);
+        errors.OneOf("status", status, EmployeeContracts.Statuses, required: false);
+        errors.ThrowIfAny();
+        return TypedResults.Ok(await employees.ListAsync(page, department, status, managerId,
+            EmployeeVisibility.CanReadSensitive(user), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<EmployeeResponse>, NotFound>> GetEmployee(
+        Guid id, ClaimsPrincipal user, EmployeeService employees, CancellationToken cancellationToken)
+    {
+        // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
+        var employee = await employees.FindAsync(id, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
+        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
+    }
+
+    private static async Task<Created<EmployeeResponse>> CreateEmployee(
+        CreateEmployeeRequest request, ClaimsPrincipal user, EmployeeService employees, CancellationToken cancellationToken)
+    {
+        var employee = await employees.CreateAsync(request, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
+        return TypedResults.Created($"/api/v1/employees/{employee.Id}", employee);
+    }
+
+    private static async Task<Results<Ok<EmployeeResponse>, NotFound>> UpdateEmployee(
+        Guid id, UpdateEmployeeRequest request, ClaimsPrincipal user, EmployeeService employees,
+        CancellationToken cancellationToken)
+    {
+        var employee = await employees.UpdateAsync(id, request, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
+        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
+    }
+}
