@@ -33,6 +33,9 @@ api.MapAuth();
 api.MapTenants();
 api.MapUsers();
 api.MapItems();
+api.MapWarehouses();
+api.MapStockLevels();
+api.MapStockMovements();
 
 app.Run();
 return 0;

@@ -45,6 +45,8 @@ public static class ErpServiceCollectionExtensions
         services.AddExceptionHandler<ErpExceptionHandler>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddScoped<ItemService>();
+        services.AddScoped<WarehouseService>();
+        services.AddScoped<StockService>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, InventoryJsonContext.Default);
