@@ -404,6 +404,44 @@ public abstract class StockMovementsTests(BulwarkApiFactory api)
         Assert.Equal(50, await LevelAsync(client, item, warehouse));
         Assert.Equal(50, await MovementCountAsync(client, $"itemId={item}&type=receipt"));
     }
+
+    [Fact, Trait("Control", "DATA-6")]
+    public async Task Transfer_ConcurrentOppositeTransfers_AllSucceedAndTheTotalIsKept()
+    {
+        using var client = await api.ClientForAsync("inventory");
+        var item = await CreateItemAsync(client);
+        var east = await CreateWarehouseAsync(client);
+        var west = await CreateWarehouseAsync(client);
+        await MoveOkAsync(client, "receipt", item, 100, to: east);
+        await MoveOkAsync(client, "receipt", item, 100, to: west);
+
+        // Both directions at once lock the same two rows; a fixed lock order means no deadlock (no 5xx).
+        var requests = Enumerable.Range(0, 40)
+            .Select(i => i % 2 == 0
+                ? MoveAsync(client, "transfer", item, 1, from: east, to: west)
+                : MoveAsync(client, "transfer", item, 2, from: west, to: east));
+        var responses = await Task.WhenAll(requests).WaitAsync(Timeout);
+        try
+        {
+            foreach (var response in responses)
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Created,
+                    $"transfer failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        // 20 × 1 east→west and 20 × 2 west→east: east gains 20, west loses 20.
+        Assert.Equal(120, await LevelAsync(client, item, east));
+        Assert.Equal(80, await LevelAsync(client, item, west));
+        Assert.Equal(40, await MovementCountAsync(client, $"itemId={item}&type=transfer"));
+    }
 }
 
 public sealed class StockMovementsSqliteTests(SqliteApiFactory api) : StockMovementsTests(api), IClassFixture<SqliteApiFactory>;
