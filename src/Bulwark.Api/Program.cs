@@ -40,6 +40,9 @@ api.MapAccounts();
 api.MapJournalEntries();
 api.MapLedger();
 api.MapEmployees();
+api.MapWarehouses();
+api.MapStockLevels();
+api.MapStockMovements();
 
 app.Run();
 return 0;

@@ -50,6 +50,8 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<Ledger.AccountService>();
         services.AddScoped<Ledger.JournalEntryService>();
         services.AddScoped<Ledger.LedgerReportService>();
+        services.AddScoped<WarehouseService>();
+        services.AddScoped<StockService>();
         services.Configure<JsonOptions>(o =>
         {
             // Source-generated metadata first; no reflection-based serialization on the hot path.

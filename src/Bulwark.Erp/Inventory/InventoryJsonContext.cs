@@ -10,4 +10,13 @@ namespace Bulwark.Erp.Inventory;
 [JsonSerializable(typeof(UpdateItemRequest))]
 [JsonSerializable(typeof(ItemResponse))]
 [JsonSerializable(typeof(PagedResult<ItemResponse>))]
+[JsonSerializable(typeof(CreateWarehouseRequest))]
+[JsonSerializable(typeof(UpdateWarehouseRequest))]
+[JsonSerializable(typeof(WarehouseResponse))]
+[JsonSerializable(typeof(PagedResult<WarehouseResponse>))]
+[JsonSerializable(typeof(StockLevelResponse))]
+[JsonSerializable(typeof(PagedResult<StockLevelResponse>))]
+[JsonSerializable(typeof(CreateStockMovementRequest))]
+[JsonSerializable(typeof(StockMovementResponse))]
+[JsonSerializable(typeof(PagedResult<StockMovementResponse>))]
 internal sealed partial class InventoryJsonContext : JsonSerializerContext;
