@@ -73,7 +73,7 @@ public sealed partial class DenyByDefaultTests(SqliteApiFactory api) : IClassFix
             checkedCount++;
         }
 
-        Assert.True(checkedCount >= 7, $"only {checkedCount} protected endpoints found");
+        Assert.True(checkedCount >= 25, $"only {checkedCount} protected endpoints found");
     }
 
     [Fact]
