@@ -64,6 +64,7 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                process.WaitForExit(); // drains the asynchronous stdout/stderr readers
                 throw new InvalidOperationException($"API exited with {process.ExitCode}:\n{string.Join('\n', instance.OutputLines)}");
             }
 
