@@ -46,6 +46,7 @@ internal sealed class CompressionThresholdMiddleware(RequestDelegate next, IResp
         private readonly byte[] _held = new byte[threshold];
         private int _count;
         private bool _holding = true;
+        private bool _released;
         private PipeWriter? _writer;
 
         public Stream Stream => this;
@@ -69,9 +70,15 @@ internal sealed class CompressionThresholdMiddleware(RequestDelegate next, IResp
         /// <summary>The body is complete: a small body gets its Content-Length, then everything held goes out.</summary>
         public async Task ReleaseAsync(CancellationToken cancellationToken)
         {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
             if (_writer is not null)
             {
-                await _writer.FlushAsync(cancellationToken);
+                await _writer.CompleteAsync(); // writes out whatever the pipe still buffers
             }
 
             if (_holding && _count > 0 && !response.HasStarted && response.ContentLength is null)

@@ -90,6 +90,21 @@ public sealed class CorsTests(CorsApiFactory api) : IClassFixture<CorsApiFactory
         Assert.Contains("Origin", string.Join(",", SecurityHeadersAssert.Values(response, "Vary")), StringComparison.Ordinal);
     }
 
+    [Theory, Trait("Control", "HDR-3"), Trait("Control", "ERR-1")]
+    [InlineData(null, "/api/v1/items", HttpStatusCode.Unauthorized)]
+    [InlineData("admin", "/api/v1/items?debug=1", HttpStatusCode.BadRequest)]
+    [InlineData("admin", "/api/v1/nothing", HttpStatusCode.NotFound)]
+    public async Task ErrorResponse_ToAnAllowedOrigin_KeepsTheCorsGrantSoTheProblemIsReadable(string? role, string path, HttpStatusCode status)
+    {
+        using var client = role is null ? api.CreateClient() : await api.ClientForAsync(role);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Origin", "https://app.example");
+        using var response = await client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, status);
+        Assert.Equal(["https://app.example"], SecurityHeadersAssert.Values(response, "Access-Control-Allow-Origin"));
+        Assert.Equal(["true"], SecurityHeadersAssert.Values(response, "Access-Control-Allow-Credentials"));
+    }
+
     [Theory, MemberData(nameof(RefusedOrigins)), Trait("Control", "HDR-3")]
     public async Task Preflight_FromAnyOtherOrigin_GetsNoCorsHeaders(string origin)
     {

@@ -44,6 +44,27 @@ public sealed class RequestLogTests(ApiProcessFixture instance) : IClassFixture<
         Assert.DoesNotContain(instance.Api.OutputLines, l => l.Contains(token, StringComparison.Ordinal));
     }
 
+    [Fact, Trait("Control", "LOG-1"), Trait("Control", "TLS-2")]
+    public async Task SpoofedForwardingHeaders_FromAnUntrustedPeer_DoNotChangeTheLoggedClientIp()
+    {
+        using var client = instance.CreateClient();
+        var traceId = NewTraceId();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/login")
+        {
+            Content = JsonContent.Create(new { tenant = "demo", email = "nobody@demo.example", password = "Not-The-Password-1" }),
+        };
+        request.Headers.TryAddWithoutValidation("traceparent", Traceparent(traceId));
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.7");
+        request.Headers.TryAddWithoutValidation("X-Real-IP", "203.0.113.8");
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=203.0.113.9");
+        using var response = await client.SendAsync(request);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+
+        Assert.Equal("127.0.0.1", (await RequestLineAsync(traceId)).GetProperty("ClientIp").GetString());
+        Assert.Equal("127.0.0.1", (await EventLineAsync(traceId, "auth.login.failed")).GetProperty("ClientIp").GetString());
+        Assert.DoesNotContain(instance.Api.OutputLines, l => l.Contains("203.0.113.", StringComparison.Ordinal));
+    }
+
     [Fact, Trait("Control", "LOG-2"), Trait("Control", "LOG-4")]
     public async Task ValidationFailure_EmitsASecurityEventWithFieldNamesButNeverTheValues()
     {

@@ -36,6 +36,7 @@ public abstract class StrictJsonTests(BulwarkApiFactory api)
         { "HTML in plain text", """{"sku":"A-1","name":"<script>alert(1)</script>","unit":"pcs","unitCost":1}""", "name", "plainText" },
         { "NUL in plain text", """{"sku":"A-1","name":"Wid\u0000get","unit":"pcs","unitCost":1}""", "name", "plainText" },
         { "NUL in rich text", """{"sku":"A-1","name":"Widget","description":"<p>a\u0000</p>","unit":"pcs","unitCost":1}""", "description", "plainText" },
+        { "lone surrogate", """{"sku":"A-1","name":"Wid\uD800get","unit":"pcs","unitCost":1}""", "name", "type" },
         { "control char in plain text", """{"sku":"A-1","name":"Wid\u0007get","unit":"pcs","unitCost":1}""", "name", "plainText" },
         { "line break in single-line text", """{"sku":"A-1","name":"Wid\r\nget","unit":"pcs","unitCost":1}""", "name", "plainText" },
         { "bidi override in plain text", """{"sku":"A-1","name":"Widget\u202Egpj.exe","unit":"pcs","unitCost":1}""", "name", "plainText" },
@@ -131,6 +132,16 @@ public abstract class StrictJsonTests(BulwarkApiFactory api)
         using var response = await client.PostAsync("/api/v1/auth/login", Json(body));
         await AssertRejectedAsync(attack, response, field, constraint);
         Assert.DoesNotContain("accessToken", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact, Trait("Control", "VAL-1")]
+    public async Task CreateItem_InvalidUtf8_Returns400NamingTheField()
+    {
+        using var client = await api.ClientForAsync("admin");
+        byte[] body = [.. """{"sku":"A-1","name":"Wid"""u8, 0xC0, 0xAF, 0xFF, .. """get","unit":"pcs","unitCost":1}"""u8];
+        using var content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
+        using var response = await client.PostAsync("/api/v1/items", content);
+        await ProblemAssert.IsValidationProblemAsync(response, "name");
     }
 
     [Fact, Trait("Control", "VAL-1"), Trait("Control", "VAL-4")]
