@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Bulwark.Security.Authentication;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bulwark.Api.Tests.Errors;
 
@@ -211,5 +214,50 @@ public sealed class DatabaseFailureTests(DeadDatabaseApi instance) : IClassFixtu
         using var invalid = await client.PostAsync("/api/v1/auth/login",
             new StringContent("""{"tenant":"demo","email":"admin@demo.example"}""", Encoding.UTF8, "application/json"));
         await ProblemAssert.IsValidationProblemAsync(invalid, "password", "required");
+    }
+}
+
+/// <summary>The in-process host on an unreachable PostgreSQL (Production: no demo seed at start).</summary>
+public sealed class DeadDatabaseApiFactory : BulwarkApiFactory
+{
+    public DeadDatabaseApiFactory()
+        : base(TestProvider.Sqlite)
+    {
+        ExtraSettings["Bulwark:Database:Provider"] = "Postgres";
+        ExtraSettings["Bulwark:Database:ConnectionString"] =
+            $"Host=127.0.0.1;Port={ApiProcess.FreePort()};Database=bulwark_gone;Username=bulwark_app;Password={DeadDatabaseApi.DatabasePassword};Timeout=3";
+        ExtraSettings["Bulwark:Database:AutoMigrate"] = "false";
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseEnvironment("Production");
+    }
+}
+
+/// <summary>ERR-1/ERR-2/HDR-1 for a 500 in process: an authenticated read whose query cannot reach the database.</summary>
+public sealed class DatabaseFailureInProcessTests(DeadDatabaseApiFactory api) : IClassFixture<DeadDatabaseApiFactory>
+{
+    [Fact, Trait("Control", "ERR-2"), Trait("Control", "HDR-1")]
+    public async Task AuthenticatedRead_WhenTheDatabaseIsDown_Returns500ProblemWithSecurityHeaders()
+    {
+        // A real token from the instance's own issuer (the dead database rules out logging in).
+        var token = api.Services.GetRequiredService<AccessTokenIssuer>()
+            .Issue(Guid.CreateVersion7(), Guid.CreateVersion7(), ["admin"], Guid.NewGuid().ToString("N")).Token;
+        using var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await client.GetAsync("/api/v1/items").WaitAsync(TimeSpan.FromSeconds(20));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.InternalServerError);
+        Assert.Equal("An unexpected error occurred. Quote the trace id when reporting it.", problem.GetProperty("detail").GetString());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("bulwark_gone", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(DeadDatabaseApi.DatabasePassword, body, StringComparison.Ordinal);
+        SecurityHeadersAssert.PlainHttp(response, "500");
+
+        // The same token on an endpoint that needs no database still works: the failure is the database's alone.
+        using var tenantless = await client.GetAsync("/.well-known/jwks.json");
+        Assert.Equal(HttpStatusCode.OK, tenantless.StatusCode);
     }
 }
