@@ -5,18 +5,6 @@ using System.Text;
 
 namespace Bulwark.Testing;
 
-/// <summary>One HTTP/1.1 response as it came off the socket: status, headers in wire order, body.</summary>
-public sealed record RawResponse(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, string Body)
-{
-    /// <summary>Every value of the header <paramref name="name"/> (case-insensitive).</summary>
-    public IReadOnlyList<string> Values(string name) =>
-        Headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).ToList();
-
-    public string? Header(string name) => Values(name) is [var first, ..] ? first : null;
-
-    public bool Has(string name) => Values(name).Count > 0;
-}
-
 /// <summary>
 /// A bare-socket HTTP/1.1 client for what HttpClient hides or refuses: raw response headers (is there a
 /// <c>Server</c> header?), hostile request bytes (CR/LF, oversized or trickled headers) and bodies that

@@ -15,15 +15,19 @@ namespace Bulwark.Security.Headers;
 /// </summary>
 internal sealed class CompressionThresholdMiddleware(RequestDelegate next, IResponseCompressionProvider compression)
 {
-    public async Task Invoke(HttpContext context)
+    public Task Invoke(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<CompressibleMetadata>() is null
             || !compression.CheckRequestAcceptsCompression(context))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
+        return HoldBackAsync(context);
+    }
+
+    private async Task HoldBackAsync(HttpContext context)
+    {
         var inner = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var body = new ThresholdResponseBody(context.Response, inner, ThresholdCompressionProvider.ThresholdBytes);
         context.Features.Set<IHttpResponseBodyFeature>(body);
