@@ -36,6 +36,7 @@ public static class BulwarkSecurityApplicationBuilderExtensions
         app.UseRouting();
         app.UseCors(CorsSetup.PolicyName);
         app.UseResponseCompression();
+        app.UseMiddleware<CompressionThresholdMiddleware>(); // HDR-4: small bodies are never compressed
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<QueryStringGuardMiddleware>();
