@@ -47,6 +47,13 @@ public static class ProblemAssert
         return json;
     }
 
+    /// <summary>A business-rule problem (409/422) that names <paramref name="field"/> in its <c>errors</c> list.</summary>
+    public static void NamesField(JsonElement problem, string field)
+    {
+        Assert.True(problem.TryGetProperty("errors", out var errors), $"problem has no errors list: {problem}");
+        Assert.Contains(errors.EnumerateArray(), e => e.GetProperty("field").GetString() == field);
+    }
+
     public static void NoLeaks(string body)
     {
         foreach (var leak in Leaks)

@@ -51,6 +51,13 @@ public abstract class BulwarkDbContext : DbContext
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    /// <summary>
+    /// DATA-6: the pending change applies only if the row still has the version the client read;
+    /// otherwise saving affects no row and the request ends in 409 Conflict.
+    /// </summary>
+    public void ExpectVersion(TenantEntity entity, int version) =>
+        Entry(entity).Property(e => e.Version).OriginalValue = version;
+
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampChanges();

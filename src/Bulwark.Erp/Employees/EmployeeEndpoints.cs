@@ -1,3 +1,4 @@
+using Bulwark.Erp.Data;
 using System.Security.Claims;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
@@ -39,7 +40,7 @@ public static class EmployeeEndpoints
     {
         // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
         var employee = await employees.FindAsync(id, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
-        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
+        return EndpointResults.OkOrNotFound(employee);
     }
 
     private static async Task<Created<EmployeeResponse>> CreateEmployee(
@@ -54,6 +55,6 @@ public static class EmployeeEndpoints
         CancellationToken cancellationToken)
     {
         var employee = await employees.UpdateAsync(id, request, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
-        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
+        return EndpointResults.OkOrNotFound(employee);
     }
 }

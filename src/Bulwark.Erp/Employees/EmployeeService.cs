@@ -109,8 +109,7 @@ public sealed class EmployeeService(BulwarkDbContext db, UnitOfWork unitOfWork, 
                 await EnsureManagerAsync(employee.Id, request.ManagerId, ct);
             }
 
-            // DATA-6: the update applies only to the version the client read; otherwise 409.
-            db.Entry(employee).Property(e => e.Version).OriginalValue = request.Version!.Value;
+            db.ExpectVersion(employee, request.Version!.Value);
             employee.FirstName = request.FirstName!;
             employee.LastName = request.LastName!;
             employee.WorkEmail = request.WorkEmail!;

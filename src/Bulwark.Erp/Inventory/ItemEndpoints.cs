@@ -1,3 +1,4 @@
+using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,7 @@ public static class ItemEndpoints
     {
         // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
         var item = await items.FindAsync(id, cancellationToken);
-        return item is null ? TypedResults.NotFound() : TypedResults.Ok(item);
+        return EndpointResults.OkOrNotFound(item);
     }
 
     private static async Task<Created<ItemResponse>> CreateItem(
@@ -43,6 +44,6 @@ public static class ItemEndpoints
         Guid id, UpdateItemRequest request, ItemService items, CancellationToken cancellationToken)
     {
         var item = await items.UpdateAsync(id, request, cancellationToken);
-        return item is null ? TypedResults.NotFound() : TypedResults.Ok(item);
+        return EndpointResults.OkOrNotFound(item);
     }
 }

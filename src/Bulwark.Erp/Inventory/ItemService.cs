@@ -71,8 +71,7 @@ public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, Rich
                 return null;
             }
 
-            // DATA-6: the update applies only to the version the client read; otherwise 409.
-            db.Entry(item).Property(i => i.Version).OriginalValue = request.Version!.Value;
+            db.ExpectVersion(item, request.Version!.Value);
             item.Name = request.Name!;
             item.Description = sanitizer.Sanitize(request.Description);
             item.Unit = request.Unit!;

@@ -1,3 +1,4 @@
+using Bulwark.Erp.Data;
 using System.Security.Claims;
 using Bulwark.Security.Authentication;
 using Bulwark.Security.Headers;
@@ -50,7 +51,7 @@ public static class StockEndpoints
     {
         // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
         var movement = await stock.FindMovementAsync(id, cancellationToken);
-        return movement is null ? TypedResults.NotFound() : TypedResults.Ok(movement);
+        return EndpointResults.OkOrNotFound(movement);
     }
 
     private static async Task<Created<StockMovementResponse>> CreateStockMovement(

@@ -1,3 +1,4 @@
+using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,7 @@ public static class WarehouseEndpoints
     {
         // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
         var warehouse = await warehouses.FindAsync(id, cancellationToken);
-        return warehouse is null ? TypedResults.NotFound() : TypedResults.Ok(warehouse);
+        return EndpointResults.OkOrNotFound(warehouse);
     }
 
     private static async Task<Created<WarehouseResponse>> CreateWarehouse(
@@ -43,6 +44,6 @@ public static class WarehouseEndpoints
         Guid id, UpdateWarehouseRequest request, WarehouseService warehouses, CancellationToken cancellationToken)
     {
         var warehouse = await warehouses.UpdateAsync(id, request, cancellationToken);
-        return warehouse is null ? TypedResults.NotFound() : TypedResults.Ok(warehouse);
+        return EndpointResults.OkOrNotFound(warehouse);
     }
 }

@@ -63,8 +63,7 @@ public sealed class WarehouseService(BulwarkDbContext db, UnitOfWork unitOfWork)
                 return null;
             }
 
-            // DATA-6: the update applies only to the version the client read; otherwise 409.
-            db.Entry(warehouse).Property(w => w.Version).OriginalValue = request.Version!.Value;
+            db.ExpectVersion(warehouse, request.Version!.Value);
             warehouse.Name = request.Name!;
             warehouse.Address = request.Address;
             warehouse.IsActive = request.IsActive!.Value;

@@ -1,3 +1,4 @@
+using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -36,14 +37,14 @@ public static class AccountEndpoints
     {
         // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
         var account = await accounts.FindAsync(id, cancellationToken);
-        return account is null ? TypedResults.NotFound() : TypedResults.Ok(account);
+        return EndpointResults.OkOrNotFound(account);
     }
 
     private static async Task<Results<Ok<AccountBalanceResponse>, NotFound>> GetAccountBalance(
         Guid id, AccountService accounts, CancellationToken cancellationToken)
     {
         var balance = await accounts.BalanceAsync(id, cancellationToken);
-        return balance is null ? TypedResults.NotFound() : TypedResults.Ok(balance);
+        return EndpointResults.OkOrNotFound(balance);
     }
 
     private static async Task<Created<AccountResponse>> CreateAccount(
@@ -57,6 +58,6 @@ public static class AccountEndpoints
         Guid id, UpdateAccountRequest request, AccountService accounts, CancellationToken cancellationToken)
     {
         var account = await accounts.UpdateAsync(id, request, cancellationToken);
-        return account is null ? TypedResults.NotFound() : TypedResults.Ok(account);
+        return EndpointResults.OkOrNotFound(account);
     }
 }

@@ -64,9 +64,8 @@ public sealed class AccountService(BulwarkDbContext db, UnitOfWork unitOfWork)
                 return null;
             }
 
-            // DATA-6: the update applies only to the version the client read; otherwise 409.
             // Code and type are not part of the request: they are immutable once lines may refer to them.
-            db.Entry(account).Property(a => a.Version).OriginalValue = request.Version!.Value;
+            db.ExpectVersion(account, request.Version!.Value);
             account.Name = request.Name!;
             account.IsActive = request.IsActive!.Value;
             return account;

@@ -1,3 +1,4 @@
+using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +39,7 @@ public static class JournalEntryEndpoints
     {
         // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
         var entry = await entries.FindAsync(id, cancellationToken);
-        return entry is null ? TypedResults.NotFound() : TypedResults.Ok(entry);
+        return EndpointResults.OkOrNotFound(entry);
     }
 
     private static async Task<Created<JournalEntryResponse>> CreateJournalEntry(
@@ -52,14 +53,14 @@ public static class JournalEntryEndpoints
         Guid id, UpdateJournalEntryRequest request, JournalEntryService entries, CancellationToken cancellationToken)
     {
         var entry = await entries.UpdateAsync(id, request, cancellationToken);
-        return entry is null ? TypedResults.NotFound() : TypedResults.Ok(entry);
+        return EndpointResults.OkOrNotFound(entry);
     }
 
     private static async Task<Results<Ok<JournalEntryResponse>, NotFound>> PostJournalEntry(
         Guid id, PostJournalEntryRequest request, JournalEntryService entries, CancellationToken cancellationToken)
     {
         var entry = await entries.PostAsync(id, request, cancellationToken);
-        return entry is null ? TypedResults.NotFound() : TypedResults.Ok(entry);
+        return EndpointResults.OkOrNotFound(entry);
     }
 
     private static async Task<Results<Created<JournalEntryResponse>, NotFound>> ReverseJournalEntry(

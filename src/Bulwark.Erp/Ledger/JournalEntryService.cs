@@ -109,8 +109,7 @@ public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWo
 
             // DATA-6: a posted entry is immutable; corrections are reversing entries.
             EnsureDraft(entry);
-            // DATA-6: the update applies only to the version the client read; otherwise 409.
-            db.Entry(entry).Property(e => e.Version).OriginalValue = request.Version!.Value;
+            db.ExpectVersion(entry, request.Version!.Value);
             var lines = await BuildLinesAsync(request.Lines!, ct);
             EnsureBalanced(lines);
             entry.Date = request.Date!.Value;
@@ -146,7 +145,7 @@ public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWo
             }
 
             // DATA-6: posting applies only to the version the client read (so it posts what was reviewed).
-            db.Entry(entry).Property(e => e.Version).OriginalValue = request.Version!.Value;
+            db.ExpectVersion(entry, request.Version!.Value);
             var lines = entry.Lines.OrderBy(l => l.LineNo).ToList();
             await EnsureAccountsActiveAsync(lines.Select(l => l.AccountId).ToList(), ct);
             EnsureBalanced(lines);

@@ -23,7 +23,7 @@ public static class TenantEndpoints
             .Where(t => t.Id == db.CurrentTenantId)
             .Select(t => new TenantResponse(t.Id, t.Slug, t.Name))
             .FirstOrDefaultAsync(cancellationToken);
-        return tenant is null ? TypedResults.NotFound() : TypedResults.Ok(tenant);
+        return EndpointResults.OkOrNotFound(tenant);
     }
 }
 

@@ -42,6 +42,6 @@ public static class UserEndpoints
     private static async Task<Results<Ok<UserResponse>, NotFound>> GetUser(Guid id, BulwarkDbContext db, CancellationToken cancellationToken)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(ToResponse).FirstOrDefaultAsync(cancellationToken);
-        return user is null ? TypedResults.NotFound() : TypedResults.Ok(user);
+        return EndpointResults.OkOrNotFound(user);
     }
 }

@@ -40,7 +40,10 @@ internal sealed class BulwarkExceptionHandler : IExceptionHandler
                 return true;
 
             case BusinessRuleException rule:
-                await ProblemWriter.WriteAsync(httpContext, rule.Status, rule.Message);
+                // A rule about one field (e.g. an id of another tenant in the body) names it like a validation error.
+                await ProblemWriter.WriteAsync(httpContext, rule.Status, rule.Message, errors: rule.Field is null
+                    ? null
+                    : [new FieldError(rule.Field, new Dictionary<string, string> { ["businessRule"] = rule.Message })]);
                 return true;
 
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:

@@ -9,16 +9,22 @@ namespace Bulwark.Security.Errors;
 public static class ProblemWriter
 {
     public static ValueTask WriteAsync(HttpContext context, int status, string? detail = null,
-        Exception? exception = null)
+        Exception? exception = null, IReadOnlyList<FieldError>? errors = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Detail = detail };
+        if (errors is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
         return service.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+            ProblemDetails = problem,
         });
     }
 

@@ -360,7 +360,7 @@ public abstract class EmployeesTests(BulwarkApiFactory api)
     private static async Task AssertUnprocessableAsync(HttpResponseMessage response, string field)
     {
         var problem = await ProblemAssert.IsProblemAsync(response, Unprocessable);
-        Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, field);
     }
 
     private static string Unique() => Guid.NewGuid().ToString("N")[..8];

@@ -251,15 +251,15 @@ public abstract class StockMovementsTests(BulwarkApiFactory api)
 
         using var theirWarehouseTo = await MoveAsync(client, "transfer", item, 5, from: warehouse, to: rivalWarehouse);
         var problem = await ProblemAssert.IsProblemAsync(theirWarehouseTo, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("toWarehouseId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "toWarehouseId");
 
         using var theirWarehouseFrom = await MoveAsync(client, "issue", item, 5, from: rivalWarehouse);
         problem = await ProblemAssert.IsProblemAsync(theirWarehouseFrom, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("fromWarehouseId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "fromWarehouseId");
 
         using var theirItem = await MoveAsync(client, "issue", rivalItem, 5, from: warehouse);
         problem = await ProblemAssert.IsProblemAsync(theirItem, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("itemId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "itemId");
 
         // Nothing moved on either side.
         Assert.Equal(50, await LevelAsync(client, item, warehouse));
@@ -302,7 +302,7 @@ public abstract class StockMovementsTests(BulwarkApiFactory api)
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         using var intoClosed = await MoveAsync(client, "receipt", item, 5, to: warehouse);
         var problem = await ProblemAssert.IsProblemAsync(intoClosed, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("toWarehouseId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "toWarehouseId");
         Assert.Equal(5, await LevelAsync(client, item, warehouse));
 
         var other = await CreateWarehouseAsync(client);
@@ -310,7 +310,7 @@ public abstract class StockMovementsTests(BulwarkApiFactory api)
         Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
         using var retiredItem = await MoveAsync(client, "receipt", item, 5, to: other);
         problem = await ProblemAssert.IsProblemAsync(retiredItem, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("itemId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "itemId");
         Assert.Null(await LevelAsync(client, item, other));
     }
 

@@ -324,18 +324,18 @@ public abstract class JournalEntriesTests(BulwarkApiFactory api)
 
         using var foreign = await client.PostAsJsonAsync("/api/v1/journal-entries", BalancedEntry(debit, rivalAccount, 10m));
         var problem = await ProblemAssert.IsProblemAsync(foreign, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("lines[1].accountId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "lines[1].accountId");
 
         using var unknown = await client.PostAsJsonAsync("/api/v1/journal-entries", BalancedEntry(Guid.NewGuid().ToString(), credit, 10m));
         problem = await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("lines[0].accountId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "lines[0].accountId");
 
         var inactive = await CreateAccountAsync(client, "expense");
         using var deactivated = await client.PutAsJsonAsync($"/api/v1/accounts/{inactive}", new { name = "Closed", isActive = false, version = 1 });
         Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
         using var closed = await client.PostAsJsonAsync("/api/v1/journal-entries", BalancedEntry(inactive, credit, 10m));
         problem = await ProblemAssert.IsProblemAsync(closed, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("lines[0].accountId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        ProblemAssert.NamesField(problem, "lines[0].accountId");
 
         await CreateEntryAsync(client, BalancedEntry(debit, credit, 10m, post: true));
         Assert.Equal(0m, (await BalanceAsync(rival, rivalAccount)).GetProperty("balance").GetDecimal());
