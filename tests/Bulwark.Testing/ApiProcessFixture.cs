@@ -24,6 +24,7 @@ public class ApiProcessFixture : IAsyncLifetime
     {
         _database = await TestDatabase.CreateAsync(TestProvider.Sqlite);
         var settings = _database.Settings();
+        RelaxedRateLimits.AddTo(settings); // a subclass's Configure may remove them (RelaxedRateLimits.Remove)
         Configure(settings);
         _api = await ApiProcess.StartAsync(settings, Environment);
     }

@@ -49,7 +49,8 @@ public abstract class BulwarkApiFactory : WebApplicationFactory<Program>, IAsync
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        foreach (var (key, value) in Database.Settings().Concat(ExtraSettings))
+        // RL-1: limits raised for functional tests unless ExtraSettings sets them (later settings win).
+        foreach (var (key, value) in RelaxedRateLimits.Settings.Concat(Database.Settings()).Concat(ExtraSettings))
         {
             builder.UseSetting(key, value);
         }

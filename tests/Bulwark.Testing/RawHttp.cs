@@ -41,6 +41,22 @@ public static class RawHttp
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> from a socket bound to <paramref name="source"/> (any 127.x.y.z on Linux
+    /// loopback), so the server sees a distinct client IP (per-IP rate limits, bans, trusted proxies).
+    /// </summary>
+    public static async Task<RawResponse> SendFromAsync(IPAddress source, int port, string request, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(request);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        using var client = new TcpClient(new IPEndPoint(source, 0)) { NoDelay = true };
+        await client.ConnectAsync(IPAddress.Loopback, port, cts.Token);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request), cts.Token);
+        return await ReadResponseAsync(stream, cts.Token);
+    }
+
     /// <summary>Reads one response (skipping 1xx interim responses): Content-Length, chunked or until close.</summary>
     public static async Task<RawResponse> ReadResponseAsync(Stream stream, CancellationToken cancellationToken)
     {

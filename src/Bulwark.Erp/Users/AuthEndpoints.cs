@@ -2,6 +2,7 @@ using Bulwark.Erp.Data;
 using Bulwark.Security.Audit;
 using Bulwark.Security.Authentication;
 using Bulwark.Security.Errors;
+using Bulwark.Security.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,9 +15,11 @@ public static class AuthEndpoints
 {
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/auth").WithTags("Authentication");
-        // AZ-1: one of the few explicitly anonymous endpoints.
-        group.MapPost("/login", Login).WithName("Login").AllowAnonymous();
+        // RL-1: the auth tier (per IP) on every authentication endpoint.
+        var group = api.MapGroup("/auth").WithTags("Authentication").RequireRateLimitTier(RateLimitTier.Auth);
+        // AZ-1: one of the few explicitly anonymous endpoints. RL-1: login tier; RL-5: hashing behind the gate.
+        group.MapPost("/login", Login).WithName("Login").AllowAnonymous()
+            .RequireRateLimitTier(RateLimitTier.Login).RequirePasswordHashingSlot();
         return group;
     }
 

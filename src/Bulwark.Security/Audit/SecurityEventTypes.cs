@@ -10,6 +10,7 @@ public static class SecurityEventTypes
     public const string ValidationFailed = "input.validation.failed";
     public const string QueryRejected = "input.query.rejected";
     public const string AdminAction = "admin.action";
+    public const string RateLimitRejected = "ratelimit.rejected";
 }
 
 /// <summary>Outcome of the action a security event describes.</summary>

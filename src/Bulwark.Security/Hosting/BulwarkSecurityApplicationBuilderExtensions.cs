@@ -3,7 +3,9 @@ using Bulwark.Security.Transport;
 using Bulwark.Security.Validation;
 using Bulwark.Security.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Bulwark.Security.RateLimiting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace Bulwark.Security.Hosting;
@@ -11,9 +13,10 @@ namespace Bulwark.Security.Hosting;
 public static class BulwarkSecurityApplicationBuilderExtensions
 {
     /// <summary>
-    /// The request path of DESIGN.md, in order: logging, headers on every response, exception →
-    /// problem details, body-size check, routing, CORS, compression policy, authentication,
-    /// authorization, query-string allow-list. Endpoints run after it.
+    /// The request path of DESIGN.md, in order: forwarded headers (trusted proxies only), logging, headers on
+    /// every response, exception → problem details, body-size check, routing, CORS, IP rate limits,
+    /// compression policy, authentication, per-user rate limit, authorization, query-string allow-list.
+    /// Endpoints run after it.
     /// </summary>
     public static WebApplication UseBulwarkSecurity(this WebApplication app)
     {
@@ -21,6 +24,18 @@ public static class BulwarkSecurityApplicationBuilderExtensions
         if (app.Services.GetService<SigningKeyStore>() is null)
         {
             throw new InvalidOperationException("Call builder.AddBulwarkSecurity() before app.UseBulwarkSecurity().");
+        }
+
+        if (app.Services.GetService<UserStageLimiter>() is null)
+        {
+            throw new InvalidOperationException("Call services.AddBulwarkRateLimiting() before app.UseBulwarkSecurity().");
+        }
+
+        // TLS-2: first, so logs, limits and events all see the client IP. Installed only when a proxy is
+        // configured: with no known proxy the framework middleware would believe every sender.
+        if (ForwardedHeadersSetup.HasTrustedProxies(app.Services.GetRequiredService<IOptions<TransportOptions>>().Value))
+        {
+            app.UseForwardedHeaders();
         }
 
         // LOG-1: one line per request: method, path without query string, status, duration, IP, user, tenant.
@@ -35,9 +50,13 @@ public static class BulwarkSecurityApplicationBuilderExtensions
         app.UseMiddleware<BodySizeGuardMiddleware>();
         app.UseRouting();
         app.UseCors(CorsSetup.PolicyName);
+        // RL-1/RL-3: IP tiers (global, auth, login) before any authentication or body work. After routing,
+        // because the tier is endpoint metadata; after CORS, so a browser client can read its 429.
+        app.UseRateLimiter();
         app.UseResponseCompression();
         app.UseMiddleware<CompressionThresholdMiddleware>(); // HDR-4: small bodies are never compressed
         app.UseAuthentication();
+        app.UseMiddleware<UserRateLimitingMiddleware>(); // RL-1: per-user tier needs the principal
         app.UseAuthorization();
         app.UseMiddleware<QueryStringGuardMiddleware>();
         return app;

@@ -2,6 +2,7 @@ using Bulwark.Security.Audit;
 using Bulwark.Security.Authentication;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
+using Bulwark.Security.RateLimiting;
 using Bulwark.Security.Transport;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -37,6 +38,9 @@ public static class BulwarkSecurityServiceCollectionExtensions
         // Transport: Kestrel limits (VAL-5, slow clients), no Server header (ERR-3).
         services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelSetup>());
+        // TLS-2: X-Forwarded-* believed only from configured proxies.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransportOptions>, TrustedProxiesValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>, ForwardedHeadersSetup>());
 
         // LOG-1: one JSON line per event on stdout (and a file when configured).
         services.AddSerilog((sp, logger) =>
@@ -103,6 +107,9 @@ public static class BulwarkSecurityServiceCollectionExtensions
         // OPS-2: version lifecycle (deprecation / sunset).
         services.AddOptions<Versioning.ApiVersionOptions>()
             .Configure(o => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Versioning.ApiVersionOptions.SectionName), o.Versions));
+
+        // RL-1..5: tiered rate limits, allow-list, password-hashing gate.
+        services.AddBulwarkRateLimiting();
 
         services.AddHealthChecks();
         return builder;

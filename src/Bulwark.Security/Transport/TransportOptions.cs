@@ -34,4 +34,14 @@ public sealed class TransportOptions
     /// <summary>Maximum concurrent connections per instance. Default 10000.</summary>
     [Range(1, 1_000_000)]
     public long MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// TLS-2: addresses of reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> are believed.
+    /// Default empty: forwarding headers are ignored and the socket address is the client IP. From any other
+    /// sender the headers change nothing, so a client cannot pick its own rate-limit partition or dodge a ban.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>TLS-2: CIDR networks of trusted reverse proxies (e.g. <c>10.0.0.0/24</c>). Default empty.</summary>
+    public List<string> TrustedNetworks { get; set; } = [];
 }

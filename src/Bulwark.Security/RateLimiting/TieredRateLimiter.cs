@@ -1,0 +1,148 @@
+using System.Threading.RateLimiting;
+using Bulwark.Security.Audit;
+using Bulwark.Security.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bulwark.Security.RateLimiting;
+
+/// <summary>Which tiers a <see cref="TieredRateLimiter"/> charges.</summary>
+internal enum RateLimitStage
+{
+    /// <summary>Before authentication: the global and auth/login tiers, keyed by client IP.</summary>
+    ClientIp,
+
+    /// <summary>After authentication: the per-user tier.</summary>
+    User,
+}
+
+/// <summary>
+/// RL-1: the tiers of one stage as a framework <see cref="PartitionedRateLimiter{TResource}"/> over the request,
+/// so the ASP.NET Core rate-limiting middleware drives it. Which tiers apply comes from endpoint metadata
+/// (<see cref="RateLimitTierMetadata"/>), never from the path. RL-4: allow-listed IPs are charged nothing.
+/// RL-2: a tier in report-only mode logs and emits what it would refuse and lets the request through.
+/// </summary>
+/// <remarks>
+/// All the work is in <see cref="AcquireAsyncCore"/>: <see cref="AttemptAcquireCore"/> answers "not granted yet",
+/// and the framework middleware then awaits <c>AcquireAsync</c>. So a store that needs I/O (Redis) plugs in
+/// without a blocking path, and each request is charged exactly once.
+/// </remarks>
+internal sealed partial class TieredRateLimiter(
+    RateLimitStage stage,
+    IRateLimitStore store,
+    ClientIpAllowList allowList,
+    IOptions<RateLimitingOptions> options,
+    ISecurityEvents events,
+    ILogger<TieredRateLimiter> logger) : PartitionedRateLimiter<HttpContext>
+{
+    private static readonly RateLimitLease Deferred = new TierLease(false, null, TimeSpan.Zero);
+    private static readonly RateLimitLease Granted = new TierLease(true, null, TimeSpan.Zero);
+    private static readonly RateLimitCheck[] None = [];
+    private readonly RateLimitingOptions _options = options.Value;
+
+    public RateLimitStage Stage => stage;
+
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount) =>
+        permitCount == 0 ? Granted : Deferred;
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount,
+        CancellationToken cancellationToken)
+    {
+        var checks = ChecksFor(resource);
+        if (checks.Length == 0)
+        {
+            return Granted;
+        }
+
+        var verdict = await store.AcquireAsync(checks, cancellationToken);
+        RateLimitLease lease = Granted;
+        foreach (var (index, retryAfter) in verdict.Refusals)
+        {
+            var tier = checks[index].Tier;
+            if (_options.For(tier).ReportOnly)
+            {
+                // RL-2: report-only: record what would have been refused, refuse nothing.
+                LogWouldReject(logger, tier);
+                events.Emit(resource, SecurityEventTypes.RateLimitRejected, SecurityOutcome.Success,
+                    reason: RateLimitHeaders.PolicyName(tier) + ";report-only");
+            }
+            else if (lease.IsAcquired)
+            {
+                // The first enforced tier that refused names the response's policy.
+                lease = new TierLease(false, tier, retryAfter);
+            }
+        }
+
+        return lease;
+    }
+
+    private RateLimitCheck[] ChecksFor(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null && stage == RateLimitStage.User)
+        {
+            return None; // the framework middleware already skips the IP stage for such endpoints
+        }
+
+        var address = context.Connection.RemoteIpAddress;
+        if (allowList.Contains(address))
+        {
+            return None; // RL-4
+        }
+
+        if (stage == RateLimitStage.User)
+        {
+            var caller = CallerContext.From(context.User);
+            return caller is null ? None : [new RateLimitCheck(RateLimitTier.User, $"user:{caller.TenantId:N}:{caller.UserId:N}")];
+        }
+
+        var key = ClientPartitionKey.For(address);
+        return endpoint?.Metadata.GetMetadata<RateLimitTierMetadata>()?.Tier switch
+        {
+            RateLimitTier.Auth => [new(RateLimitTier.Global, key), new(RateLimitTier.Auth, key)],
+            RateLimitTier.Login => [new(RateLimitTier.Global, key), new(RateLimitTier.Auth, key), new(RateLimitTier.Login, key)],
+            _ => [new(RateLimitTier.Global, key)],
+        };
+    }
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Rate limit tier {Tier} would reject this request (report-only)")]
+    private static partial void LogWouldReject(ILogger logger, RateLimitTier tier);
+}
+
+/// <summary>A lease that says which tier refused and when to retry.</summary>
+internal sealed class TierLease(bool isAcquired, RateLimitTier? tier, TimeSpan retryAfter) : RateLimitLease
+{
+    public static readonly MetadataName<RateLimitTier> TierMetadata = MetadataName.Create<RateLimitTier>("BULWARK_TIER");
+
+    public override bool IsAcquired => isAcquired;
+
+    public override IEnumerable<string> MetadataNames =>
+        tier is null ? [] : [MetadataName.RetryAfter.Name, TierMetadata.Name];
+
+    public override bool TryGetMetadata(string metadataName, out object? metadata)
+    {
+        metadata = null;
+        if (tier is null)
+        {
+            return false;
+        }
+
+        if (metadataName == MetadataName.RetryAfter.Name)
+        {
+            metadata = retryAfter;
+            return true;
+        }
+
+        if (metadataName == TierMetadata.Name)
+        {
+            metadata = tier.Value;
+            return true;
+        }
+
+        return false;
+    }
+}

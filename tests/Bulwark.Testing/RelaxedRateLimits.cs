@@ -1,0 +1,39 @@
+namespace Bulwark.Testing;
+
+/// <summary>
+/// RL-1/RL-5 in functional tests: the suite sends thousands of requests (and many logins) from one client, and the
+/// in-process host has no client IP (one shared partition). The default fixtures therefore raise every tier and
+/// the hashing queue far above what a test sends; the limiter still runs on every request. Rate-limit tests call
+/// <see cref="Remove"/> to run at the real defaults.
+/// </summary>
+public static class RelaxedRateLimits
+{
+    public static IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Bulwark:RateLimiting:Global:PermitLimit"] = "1000000",
+        ["Bulwark:RateLimiting:Auth:PermitLimit"] = "1000000",
+        ["Bulwark:RateLimiting:Login:PermitLimit"] = "1000000",
+        ["Bulwark:RateLimiting:User:PermitLimit"] = "1000000",
+        ["Bulwark:RateLimiting:HashingQueueLimit"] = "100000",
+    };
+
+    /// <summary>Adds the relaxed limits where <paramref name="settings"/> does not set a value already.</summary>
+    public static void AddTo(IDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (key, value) in Settings)
+        {
+            settings.TryAdd(key, value);
+        }
+    }
+
+    /// <summary>Back to the product defaults (for rate-limit tests).</summary>
+    public static void Remove(IDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var key in Settings.Keys)
+        {
+            settings.Remove(key);
+        }
+    }
+}
