@@ -10,6 +10,9 @@ public static class SecurityEventTypes
     public const string ValidationFailed = "input.validation.failed";
     public const string QueryRejected = "input.query.rejected";
     public const string AdminAction = "admin.action";
+
+    /// <summary>LOG-3: a record was created, updated or deleted (Action); Data holds the redacted field diff.</summary>
+    public const string DataChanged = "data.changed";
 }
 
 /// <summary>Outcome of the action a security event describes.</summary>
