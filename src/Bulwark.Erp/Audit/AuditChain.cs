@@ -17,6 +17,20 @@ internal static class AuditChain
     /// <summary>Namespace of the chain's advisory lock ("AUDT").</summary>
     private const int LockClass = 0x41554454;
 
+    /// <summary>
+    /// PostgreSQL: takes the chain lock for the rest of the transaction (no-op on SQLite, whose write
+    /// transactions are already exclusive). <see cref="Data.UnitOfWork"/> takes it first thing, so every
+    /// write unit acquires it before any row lock: lock order is always chain → rows, and a unit that
+    /// locks a row (ExecuteUpdate) and then saves can never deadlock against one holding the chain.
+    /// </summary>
+    public static async Task LockAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockClass}, 0)", cancellationToken);
+        }
+    }
+
     public static async Task LinkAsync(DbContext db, IReadOnlyList<AuditEvent> pending, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null)
@@ -24,12 +38,8 @@ internal static class AuditChain
             throw new InvalidOperationException("LOG-3: audit events are chained only inside a transaction.");
         }
 
-        if (db.Database.IsNpgsql())
-        {
-            // Re-entrant within one transaction; taken on every save so a rolled-back savepoint cannot drop it.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockClass}, 0)", cancellationToken);
-        }
-
+        // Re-entrant within one transaction; taken on every save so a rolled-back savepoint cannot drop it.
+        await LockAsync(db, cancellationToken);
         var tail = await db.Set<AuditEvent>().AsNoTracking()
             .OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash })
