@@ -1,3 +1,4 @@
+using Bulwark.Erp.Audit;
 using Bulwark.Erp.Data;
 
 namespace Bulwark.Api.Cli;
@@ -8,7 +9,7 @@ namespace Bulwark.Api.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -21,9 +22,26 @@ internal static class CommandLine
                 await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync(CancellationToken.None);
                 await Console.Out.WriteLineAsync("migrate: database is up to date");
                 return 0;
+            case "verify-audit":
+                return await VerifyAuditAsync(scope.ServiceProvider);
             default:
                 await Console.Error.WriteLineAsync("unknown verb");
                 return 2;
         }
+    }
+
+    /// <summary>LOG-3: walks the audit chain; exit 0 when intact, 1 naming the first broken link.</summary>
+    private static async Task<int> VerifyAuditAsync(IServiceProvider services)
+    {
+        var result = await services.GetRequiredService<AuditVerifier>().VerifyAsync(CancellationToken.None);
+        if (result.IsValid)
+        {
+            await Console.Out.WriteLineAsync($"verify-audit: OK, {result.Count} events verified");
+            return 0;
+        }
+
+        await Console.Out.WriteLineAsync(
+            $"verify-audit: BROKEN at sequence {result.BrokenSequence}: {result.Reason} ({result.Count} events verified before it)");
+        return 1;
     }
 }

@@ -1,3 +1,4 @@
+using Bulwark.Erp.Audit;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Security.Hosting;
@@ -31,16 +32,18 @@ public static class ErpServiceCollectionExtensions
         services.TryAddScoped<ICurrentTenant, HttpCurrentTenant>();
         services.TryAddSingleton(sp => new WriteGate(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.TryAddScoped<UnitOfWork>();
+        services.AddBulwarkAudit();   // LOG-3: chained audit store, fed by SaveChanges and security events
 
         if (database.IsSqlite)
         {
             services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>((sp, options) =>
-                options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName)));
+                options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName))
+                    .UseBulwarkAudit(sp));
         }
         else
         {
-            services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>(options =>
-                options.UseNpgsql(database.ConnectionString));
+            services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>((sp, options) =>
+                options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp));
         }
 
         services.AddExceptionHandler<ErpExceptionHandler>();

@@ -9,9 +9,13 @@ namespace Bulwark.Security.Audit;
 /// LOG-2: writes security events as structured log events (category "Bulwark.Security.Events").
 /// LOG-4: user-controlled values are bounded in length and go into properties, never into the
 /// message template, so the JSON formatter escapes them and they cannot forge a line.
+/// LOG-3: after the log line, every registered <see cref="IAuditSink"/> receives the event too.
 /// </summary>
-internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory, TimeProvider time) : ISecurityEvents
+internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory, TimeProvider time, IEnumerable<IAuditSink> sinks)
+    : ISecurityEvents
 {
+    private readonly IAuditSink[] _sinks = sinks.ToArray();
+
     private const int MaxValueLength = 256;
     private readonly ILogger _logger = loggerFactory.CreateLogger("Bulwark.Security.Events");
 
@@ -19,6 +23,11 @@ internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
         var level = securityEvent.Outcome == SecurityOutcome.Success ? LogLevel.Information : LogLevel.Warning;
+        foreach (var sink in _sinks)
+        {
+            sink.Write(securityEvent);
+        }
+
         if (!_logger.IsEnabled(level))
         {
             return;

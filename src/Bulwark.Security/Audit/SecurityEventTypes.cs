@@ -11,6 +11,9 @@ public static class SecurityEventTypes
     public const string QueryRejected = "input.query.rejected";
     public const string AdminAction = "admin.action";
     public const string RateLimitRejected = "ratelimit.rejected";
+
+    /// <summary>LOG-3: a record was created, updated or deleted (Action); Data holds the redacted field diff.</summary>
+    public const string DataChanged = "data.changed";
 }
 
 /// <summary>Outcome of the action a security event describes.</summary>

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Erp.Audit;
+
+/// <summary>
+/// LOG-3: appends events to the one global chain. One chain for all tenants (not one per tenant):
+/// a single walk verifies everything, and deleting or reordering a whole tenant's events still breaks
+/// the links of the events around them. The cost is that audited writes serialize on the chain tail.
+/// Writers never fork the chain: on SQLite every write transaction is BEGIN IMMEDIATE behind the
+/// in-process <see cref="Data.WriteGate"/> (one writer, also across processes); on PostgreSQL a
+/// transaction-scoped advisory lock (released at commit or rollback) admits one appender at a time,
+/// across instances, and under READ COMMITTED the tail read after the lock sees the previous
+/// holder's committed event. The unique index on Sequence is the second wall.
+/// </summary>
+internal static class AuditChain
+{
+    /// <summary>Namespace of the chain's advisory lock ("AUDT").</summary>
+    private const int LockClass = 0x41554454;
+
+    /// <summary>
+    /// PostgreSQL: takes the chain lock for the rest of the transaction (no-op on SQLite, whose write
+    /// transactions are already exclusive). <see cref="Data.UnitOfWork"/> takes it first thing, so every
+    /// write unit acquires it before any row lock: lock order is always chain → rows, and a unit that
+    /// locks a row (ExecuteUpdate) and then saves can never deadlock against one holding the chain.
+    /// </summary>
+    public static async Task LockAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockClass}, 0)", cancellationToken);
+        }
+    }
+
+    public static async Task LinkAsync(DbContext db, IReadOnlyList<AuditEvent> pending, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("LOG-3: audit events are chained only inside a transaction.");
+        }
+
+        // Re-entrant within one transaction; taken on every save so a rolled-back savepoint cannot drop it.
+        await LockAsync(db, cancellationToken);
+        var tail = await db.Set<AuditEvent>().AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstOrDefaultAsync(cancellationToken);
+        var sequence = tail?.Sequence ?? 0;
+        var previousHash = tail?.Hash;
+        foreach (var auditEvent in pending)
+        {
+            auditEvent.Sequence = ++sequence;
+            auditEvent.Time = AuditHash.Normalize(auditEvent.Time);
+            auditEvent.PreviousHash = previousHash;
+            auditEvent.Hash = AuditHash.Compute(auditEvent);
+            previousHash = auditEvent.Hash;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Bulwark.Security.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Bulwark.Erp.Audit;
+
+public static class AuditServiceCollectionExtensions
+{
+    /// <summary>
+    /// LOG-3: the tamper-evident audit store: the SaveChanges interceptor that writes a chained audit
+    /// event with every change (same transaction, fail closed), the bounded queue + background writer
+    /// that store security events, and the chain verifier. Add <see cref="UseBulwarkAudit"/> to the DbContext options.
+    /// </summary>
+    public static IServiceCollection AddBulwarkAudit(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<AuditSaveChangesInterceptor>();
+        services.TryAddSingleton<AuditQueue>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, AuditQueue>(sp => sp.GetRequiredService<AuditQueue>()));
+        services.AddHostedService<AuditWriter>();
+        services.TryAddScoped<AuditVerifier>();
+        return services;
+    }
+
+    /// <summary>LOG-3: every SaveChanges of this context writes its audit events (see <see cref="AddBulwarkAudit"/>).</summary>
+    public static DbContextOptionsBuilder UseBulwarkAudit(this DbContextOptionsBuilder options, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        var interceptor = services.GetService<AuditSaveChangesInterceptor>()
+            ?? throw new InvalidOperationException("LOG-3: call AddBulwarkAudit() before UseBulwarkAudit().");
+        return options.AddInterceptors(interceptor);
+    }
+}

@@ -1,0 +1,15 @@
+namespace Bulwark.Security.Audit;
+
+/// <summary>
+/// LOG-3: where <see cref="ISecurityEvents"/> hands each event after writing its log line, so it also
+/// lands in the tamper-evident audit store. Bulwark.Security knows no store; the host registers one
+/// (the ERP registers a bounded background writer). Zero sinks: log lines only.
+/// </summary>
+public interface IAuditSink
+{
+    /// <summary>
+    /// Accepts one event. Called on the request path: must return at once and never throw (a
+    /// rejected request must not become slow or fail because the store is busy or down).
+    /// </summary>
+    void Write(SecurityEvent securityEvent);
+}

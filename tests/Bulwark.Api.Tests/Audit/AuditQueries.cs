@@ -1,0 +1,45 @@
+using Bulwark.Erp.Audit;
+using Bulwark.Erp.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bulwark.Api.Tests.Audit;
+
+/// <summary>Reads the audit store of a test host directly (no API yet) and tampers with it in raw SQL.</summary>
+internal static class AuditQueries
+{
+    public static async Task<T> WithDbAsync<T>(BulwarkApiFactory api, Func<BulwarkDbContext, Task<T>> query)
+    {
+        using var scope = api.Services.CreateScope();
+        return await query(scope.ServiceProvider.GetRequiredService<BulwarkDbContext>());
+    }
+
+    /// <summary>Security events are stored by a background writer: poll until the event is there (5 s).</summary>
+    public static async Task<AuditEvent> WaitForAsync(BulwarkApiFactory api, Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>> filter)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var found = await WithDbAsync(api, db => filter(db.AuditEvents.AsNoTracking()).FirstOrDefaultAsync());
+            if (found is not null)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the audit event was not stored within 5 s");
+            await Task.Delay(100);
+        }
+    }
+
+    public static Task<int> ExecuteAsync(BulwarkApiFactory api, string sql) =>
+        WithDbAsync(api, db => db.Database.ExecuteSqlRawAsync(sql));
+
+    public static Task<Guid> UserIdAsync(BulwarkApiFactory api, string email)
+    {
+        var normalized = email.ToUpperInvariant();
+        return WithDbAsync(api, db => db.Users.IgnoreQueryFilters().Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleAsync());
+    }
+
+    public static Task<Guid> TenantIdAsync(BulwarkApiFactory api, string slug) =>
+        WithDbAsync(api, db => db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).SingleAsync());
+}
