@@ -18,7 +18,9 @@ internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory
     public void Emit(SecurityEvent securityEvent)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
-        var level = securityEvent.Outcome == SecurityOutcome.Success ? LogLevel.Information : LogLevel.Warning;
+        var level = SecurityEventTypes.IsCritical(securityEvent.Type) ? LogLevel.Critical
+            : securityEvent.Outcome == SecurityOutcome.Success ? LogLevel.Information
+            : LogLevel.Warning;
         if (!_logger.IsEnabled(level))
         {
             return;
