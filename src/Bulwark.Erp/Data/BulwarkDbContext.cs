@@ -51,6 +51,10 @@ public abstract class BulwarkDbContext : DbContext
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<Sessions.Session> Sessions => Set<Sessions.Session>();
+
+    public DbSet<Sessions.RefreshToken> RefreshTokens => Set<Sessions.RefreshToken>();
+
     /// <summary>
     /// DATA-6: the pending change applies only if the row still has the version the client read;
     /// otherwise saving affects no row and the request ends in 409 Conflict.

@@ -55,6 +55,8 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<Ledger.LedgerReportService>();
         services.AddScoped<WarehouseService>();
         services.AddScoped<StockService>();
+        services.AddScoped<Sessions.SessionService>();
+        services.AddHostedService<Sessions.SessionRevocationLoader>();
         services.Configure<JsonOptions>(o =>
         {
             // Source-generated metadata first; no reflection-based serialization on the hot path.

@@ -28,7 +28,7 @@ public sealed record LoginRequest : IValidatableRequest
 }
 
 /// <summary>
-/// Token response (RFC 6749 §5.1 names in camelCase). <c>refreshToken</c> is added by the identity
-/// issue (rotating refresh tokens); until then it is absent.
+/// Token response (RFC 6749 §5.1 names in camelCase), from login and refresh. <c>refreshToken</c> is the
+/// opaque rotating refresh token of the session (AUTH-5).
 /// </summary>
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken = null);

@@ -1,4 +1,5 @@
 using Bulwark.Erp.Data;
+using Bulwark.Erp.Sessions;
 using Bulwark.Security.Audit;
 using Bulwark.Security.Authentication;
 using Bulwark.Security.Errors;
@@ -13,19 +14,26 @@ namespace Bulwark.Erp.Users;
 
 public static class AuthEndpoints
 {
+    /// <summary>AUTH-10: the one answer for every refresh failure (unknown, spent, expired, revoked).</summary>
+    private const string InvalidRefreshToken = "Invalid refresh token.";
+
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder api)
     {
         // RL-1: the auth tier (per IP) on every authentication endpoint.
         var group = api.MapGroup("/auth").WithTags("Authentication").RequireRateLimitTier(RateLimitTier.Auth);
-        // AZ-1: one of the few explicitly anonymous endpoints. RL-1: login tier; RL-5: hashing behind the gate.
+        // AZ-1: login and refresh are two of the few explicitly anonymous endpoints.
+        // RL-1: login tier; RL-5: password hashing behind the gate.
         group.MapPost("/login", Login).WithName("Login").AllowAnonymous()
             .RequireRateLimitTier(RateLimitTier.Login).RequirePasswordHashingSlot();
+        group.MapPost("/refresh", Refresh).WithName("Refresh").AllowAnonymous();
+        group.MapPost("/logout", Logout).WithName("Logout");
+        group.MapPost("/logout-all", LogoutAll).WithName("LogoutAll");
         return group;
     }
 
     private static async Task<Ok<TokenResponse>> Login(LoginRequest request, HttpContext http, BulwarkDbContext db,
-        PasswordHashing passwords, AccessTokenIssuer tokens, UnitOfWork unitOfWork, ISecurityEvents events,
-        CancellationToken cancellationToken)
+        PasswordHashing passwords, AccessTokenIssuer tokens, UnitOfWork unitOfWork, SessionService sessions,
+        ISecurityEvents events, TimeProvider time, CancellationToken cancellationToken)
     {
         var normalizedEmail = User.Normalize(request.Email!);
         // Login is the one place that looks a user up before there is a tenant in the principal.
@@ -44,17 +52,82 @@ public static class AuthEndpoints
             throw new BusinessRuleException(StatusCodes.Status401Unauthorized, "Invalid credentials.");
         }
 
-        if (check == PasswordCheck.ValidRehashNeeded)
+        var (session, refreshToken) = await unitOfWork.RunAsync(_ =>
         {
-            // AUTH-1: upgrade the hash to the current parameters on a successful login.
-            user.PasswordHash = passwords.Hash(request.Password!);
-            await unitOfWork.RunAsync(_ => Task.FromResult(true), cancellationToken);
-        }
+            if (check == PasswordCheck.ValidRehashNeeded)
+            {
+                // AUTH-1: upgrade the hash to the current parameters on a successful login.
+                user.PasswordHash = passwords.Hash(request.Password!);
+            }
 
-        var sessionId = Guid.CreateVersion7().ToString("N");
-        var token = tokens.Issue(user.Id, user.TenantId, user.Roles, sessionId);
+            user.LastLoginAt = time.GetUtcNow().UtcDateTime;
+            // AUTH-5: every login starts a session (refresh-token family); its id is the token's sid.
+            return Task.FromResult(sessions.Start(user, http));
+        }, cancellationToken);
+
+        var token = tokens.Issue(user.Id, user.TenantId, user.Roles, session.Sid);
         events.Emit(http, SecurityEventTypes.LoginSucceeded, SecurityOutcome.Success,
             actorId: user.Id.ToString(), tenantId: user.TenantId.ToString());
-        return TypedResults.Ok(new TokenResponse(token.Token, "Bearer", token.ExpiresIn));
+        return TypedResults.Ok(new TokenResponse(token.Token, "Bearer", token.ExpiresIn, refreshToken));
+    }
+
+    private static async Task<Ok<TokenResponse>> Refresh(RefreshRequest request, HttpContext http, UnitOfWork unitOfWork,
+        SessionService sessions, AccessTokenIssuer tokens, ISecurityEvents events, CancellationToken cancellationToken)
+    {
+        // AUTH-5: consume and rotate in one unit of work (single-writer gate + transaction).
+        var outcome = await unitOfWork.RunAsync(ct => sessions.RefreshAsync(request.RefreshToken!, ct), cancellationToken);
+        var actorId = outcome.User?.Id.ToString();
+        var tenantId = outcome.User?.TenantId.ToString();
+        if (outcome.ReuseDetected)
+        {
+            // AUTH-5/LOG-6: the family is revoked in the database; make it effective for access tokens now.
+            await sessions.PublishAsync([sessions.ToRevoked(outcome.Session!)], cancellationToken);
+            events.Emit(http, SecurityEventTypes.RefreshReuse, SecurityOutcome.Denied, reason: outcome.FailureReason,
+                actorId: actorId, tenantId: tenantId);
+        }
+
+        if (!outcome.Succeeded)
+        {
+            if (!outcome.ReuseDetected)
+            {
+                events.Emit(http, SecurityEventTypes.RefreshFailed, SecurityOutcome.Failure, reason: outcome.FailureReason,
+                    actorId: actorId, tenantId: tenantId);
+            }
+
+            // AUTH-10: same status and body whatever the reason; the reason is only in the security event.
+            throw new BusinessRuleException(StatusCodes.Status401Unauthorized, InvalidRefreshToken);
+        }
+
+        var user = outcome.User!;
+        var token = tokens.Issue(user.Id, user.TenantId, user.Roles, outcome.Session!.Sid);
+        events.Emit(http, SecurityEventTypes.RefreshSucceeded, SecurityOutcome.Success, actorId: actorId, tenantId: tenantId);
+        return TypedResults.Ok(new TokenResponse(token.Token, "Bearer", token.ExpiresIn, outcome.RefreshToken));
+    }
+
+    private static Task<NoContent> Logout(HttpContext http, UnitOfWork unitOfWork, SessionService sessions,
+        ISecurityEvents events, CancellationToken cancellationToken) =>
+        EndSessionsAsync(http, unitOfWork, sessions, events, allSessions: false, cancellationToken);
+
+    private static Task<NoContent> LogoutAll(HttpContext http, UnitOfWork unitOfWork, SessionService sessions,
+        ISecurityEvents events, CancellationToken cancellationToken) =>
+        EndSessionsAsync(http, unitOfWork, sessions, events, allSessions: true, cancellationToken);
+
+    private static async Task<NoContent> EndSessionsAsync(HttpContext http, UnitOfWork unitOfWork, SessionService sessions,
+        ISecurityEvents events, bool allSessions, CancellationToken cancellationToken)
+    {
+        var caller = CallerContext.From(http.User)!;
+        Guid? sessionId = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : null;
+        if (!allSessions && sessionId is null)
+        {
+            return TypedResults.NoContent();
+        }
+
+        // AUTH-6: persisted first (survives restarts, reloaded at start), then published to the revoked set.
+        var reason = allSessions ? SessionRevocationReasons.LogoutAll : SessionRevocationReasons.Logout;
+        var revoked = await unitOfWork.RunAsync(
+            ct => sessions.RevokeAsync(caller.UserId, allSessions ? null : sessionId, reason, ct), cancellationToken);
+        await sessions.PublishAsync(revoked, cancellationToken);
+        events.Emit(http, SecurityEventTypes.SessionRevoked, SecurityOutcome.Success, reason: reason);
+        return TypedResults.NoContent();
     }
 }

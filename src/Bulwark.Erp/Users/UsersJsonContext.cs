@@ -8,6 +8,7 @@ namespace Bulwark.Erp.Users;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(Sessions.RefreshRequest))]
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(PagedResult<UserResponse>))]
 [JsonSerializable(typeof(TenantResponse))]

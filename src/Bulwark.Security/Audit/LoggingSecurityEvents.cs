@@ -22,7 +22,9 @@ internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory
     public void Emit(SecurityEvent securityEvent)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
-        var level = securityEvent.Outcome == SecurityOutcome.Success ? LogLevel.Information : LogLevel.Warning;
+        var level = SecurityEventTypes.IsCritical(securityEvent.Type) ? LogLevel.Critical
+            : securityEvent.Outcome == SecurityOutcome.Success ? LogLevel.Information
+            : LogLevel.Warning;
         foreach (var sink in _sinks)
         {
             sink.Write(securityEvent);

@@ -6,6 +6,12 @@ public static class SecurityEventTypes
     public const string LoginSucceeded = "auth.login.succeeded";
     public const string LoginFailed = "auth.login.failed";
     public const string TokenRejected = "auth.token.rejected";
+    public const string RefreshSucceeded = "auth.refresh.succeeded";
+    public const string RefreshFailed = "auth.refresh.failed";
+
+    /// <summary>AUTH-5: a spent refresh token was presented after the grace window; the family is revoked. Critical.</summary>
+    public const string RefreshReuse = "auth.refresh.reuse";
+    public const string SessionRevoked = "auth.session.revoked";
     public const string AuthorizationDenied = "authz.denied";
     public const string ValidationFailed = "input.validation.failed";
     public const string QueryRejected = "input.query.rejected";
@@ -14,6 +20,9 @@ public static class SecurityEventTypes
 
     /// <summary>LOG-3: a record was created, updated or deleted (Action); Data holds the redacted field diff.</summary>
     public const string DataChanged = "data.changed";
+
+    /// <summary>LOG-6: event types that are logged at Critical level, for alerting.</summary>
+    public static bool IsCritical(string type) => string.Equals(type, RefreshReuse, StringComparison.Ordinal);
 }
 
 /// <summary>Outcome of the action a security event describes.</summary>

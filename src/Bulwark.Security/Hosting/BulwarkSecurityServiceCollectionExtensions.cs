@@ -6,6 +6,7 @@ using Bulwark.Security.RateLimiting;
 using Bulwark.Security.Transport;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -32,8 +33,9 @@ public static class BulwarkSecurityServiceCollectionExtensions
         var configuration = builder.Configuration;
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new BulwarkDataDirectory(BulwarkDataDirectory.Resolve(
-            configuration[BulwarkDataDirectory.EnvironmentVariable], builder.Environment.ContentRootPath)));
+        var dataDirectory = new BulwarkDataDirectory(BulwarkDataDirectory.Resolve(
+            configuration[BulwarkDataDirectory.EnvironmentVariable], builder.Environment.ContentRootPath));
+        services.TryAddSingleton(dataDirectory);
 
         // Transport: Kestrel limits (VAL-5, slow clients), no Server header (ERR-3).
         services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -86,8 +88,22 @@ public static class BulwarkSecurityServiceCollectionExtensions
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<Validation.RichTextSanitizer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
+
+        // AUTH-5/AUTH-6: session lifetimes, refresh-token sealing, the revoked-session set.
+        services.AddOptions<SessionLifetimeOptions>().BindConfiguration(SessionLifetimeOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.IdleTimeout <= o.AbsoluteLifetime,
+                $"{SessionLifetimeOptions.SectionName}:IdleTimeout must not exceed {SessionLifetimeOptions.SectionName}:AbsoluteLifetime.")
+            .ValidateOnStart();
+        // The key ring lives in the data folder (owner-only, like the signing key); sharing it between
+        // instances and encrypting it at rest belong to the key-lifecycle work of AUTH-4/DATA-5.
+        services.AddDataProtection().SetApplicationName("Bulwark")
+            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.Combine("data-protection-keys")));
+        services.TryAddSingleton<RefreshTokenCodec>();
+        services.TryAddSingleton<ISessionRevocations, InMemorySessionRevocations>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => o.Events = new JwtBearerEvents
         {
+            OnTokenValidated = SessionRevocationCheck.OnTokenValidated,
             OnAuthenticationFailed = context =>
             {
                 // LOG-2: a presented but invalid token is a security event (no reason leaks to the client).

@@ -242,6 +242,37 @@ public static class ValidationRules
         }
     }
 
+    /// <summary>
+    /// AUTH-1: a password being set (registration, change, reset, create-admin — not login): 12 to 128
+    /// characters counted as Unicode code points, any characters allowed (no composition rules, NIST
+    /// SP 800-63B §3.1.1.2). The upper bound keeps hashing cost bounded.
+    /// </summary>
+    public static void NewPassword(this ValidationErrors errors, string field, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrEmpty(value))
+        {
+            errors.Add(field, "required", "is required");
+            return;
+        }
+
+        var length = value.EnumerateRunes().Count();
+        if (length > NewPasswordMaxLength)
+        {
+            errors.Add(field, "maxLength", string.Create(CultureInfo.InvariantCulture, $"must be at most {NewPasswordMaxLength} characters"));
+        }
+        else if (length < NewPasswordMinLength)
+        {
+            errors.Add(field, "minLength", string.Create(CultureInfo.InvariantCulture, $"must be at least {NewPasswordMinLength} characters"));
+        }
+    }
+
+    /// <summary>AUTH-1: shortest password that can be set.</summary>
+    public const int NewPasswordMinLength = 12;
+
+    /// <summary>AUTH-1: longest password that can be set.</summary>
+    public const int NewPasswordMaxLength = 128;
+
     private static void Length(ValidationErrors errors, string field, string value, int minLength, int maxLength)
     {
         if (value.Length > maxLength)

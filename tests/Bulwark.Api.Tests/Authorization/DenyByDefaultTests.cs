@@ -18,6 +18,7 @@ public sealed partial class DenyByDefaultTests(SqliteApiFactory api) : IClassFix
     private static readonly HashSet<string> Anonymous =
     [
         "POST /api/v1/auth/login",
+        "POST /api/v1/auth/refresh", // AUTH-5: the refresh token is the credential
         "GET /health/live",
         "GET /health/ready",
         "GET /.well-known/jwks.json",
@@ -86,6 +87,11 @@ public sealed partial class DenyByDefaultTests(SqliteApiFactory api) : IClassFix
         using var login = await client.PostAsync("/api/v1/auth/login",
             new StringContent("""{"tenant":"demo","email":"admin@demo.example","password":"Bulwark-Demo-2026!"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var refreshToken = System.Text.Json.JsonDocument.Parse(await login.Content.ReadAsStringAsync()).RootElement
+            .GetProperty("refreshToken").GetString();
+        using var refresh = await client.PostAsync("/api/v1/auth/refresh",
+            new StringContent($$"""{"refreshToken":"{{refreshToken}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
     }
 
     [Fact]

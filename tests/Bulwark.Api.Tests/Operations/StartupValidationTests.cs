@@ -8,6 +8,8 @@ public sealed class StartupValidationTests
     [InlineData("Bulwark:Jwt:ClockSkewSeconds", "120", "ClockSkewSeconds")]
     [InlineData("Bulwark:Transport:MaxRequestBodyBytes", "1", "MaxRequestBodyBytes")]
     [InlineData("Bulwark:Database:Provider", "Oracle", "Provider")]
+    [InlineData("Bulwark:Sessions:ReuseGraceWindow", "00:05:00", "ReuseGraceWindow")]
+    [InlineData("Bulwark:Sessions:IdleTimeout", "60.00:00:00", "IdleTimeout")]
     [InlineData("ALLOWED_ORIGINS", "null", "ALLOWED_ORIGINS")]
     [InlineData("ALLOWED_ORIGINS", "*", "ALLOWED_ORIGINS")]
     public async Task InvalidSetting_StopsTheHost(string key, string value, string named)

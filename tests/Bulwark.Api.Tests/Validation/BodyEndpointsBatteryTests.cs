@@ -24,7 +24,7 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
 
     private static readonly string[] CaseNames =
     [
-        "POST /api/v1/auth/login", "POST /api/v1/items", "PUT /api/v1/items/{id:guid}",
+        "POST /api/v1/auth/login", "POST /api/v1/auth/refresh", "POST /api/v1/items", "PUT /api/v1/items/{id:guid}",
         "POST /api/v1/warehouses", "PUT /api/v1/warehouses/{id:guid}", "POST /api/v1/stock-movements",
         "POST /api/v1/employees", "PUT /api/v1/employees/{id:guid}", "POST /api/v1/accounts", "PUT /api/v1/accounts/{id:guid}",
         "POST /api/v1/journal-entries", "PUT /api/v1/journal-entries/{id:guid}", "POST /api/v1/journal-entries/{id:guid}/post",
@@ -50,6 +50,14 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
                 return new Case("POST", "/api/v1/auth/login",
                     new JsonObject { ["tenant"] = "demo", ["email"] = "admin@demo.example", ["password"] = BulwarkApiFactory.DemoPassword },
                     "email", "password");
+            case "POST /api/v1/auth/refresh":
+            {
+                var login = await PostOkAsync(client, "/api/v1/auth/login",
+                    new { tenant = "demo", email = "admin@demo.example", password = BulwarkApiFactory.DemoPassword });
+                return new Case("POST", "/api/v1/auth/refresh",
+                    new JsonObject { ["refreshToken"] = login["refreshToken"]!.GetValue<string>() }, "refreshToken", "refreshToken");
+            }
+
             case "POST /api/v1/items":
                 return new Case("POST", "/api/v1/items",
                     new JsonObject { ["sku"] = "B-" + U(), ["name"] = "Bolt", ["unit"] = "pcs", ["unitCost"] = 1.25m }, "name", "sku");
