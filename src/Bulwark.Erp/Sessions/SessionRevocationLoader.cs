@@ -17,6 +17,7 @@ internal sealed partial class SessionRevocationLoader(IServiceScopeFactory scope
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private readonly CancellationTokenSource _stopping = new();
     private Task _retry = Task.CompletedTask;
+    private int _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,11 +37,21 @@ internal sealed partial class SessionRevocationLoader(IServiceScopeFactory scope
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped more than once (and after disposal, e.g. by WebApplicationFactory): only the first stop acts.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _retry.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        _stopping.Dispose();
+    }
 
     private async Task RetryAsync(CancellationToken stopping)
     {
