@@ -4,12 +4,12 @@ using Bulwark.Erp.Data;
 namespace Bulwark.Api.Cli;
 
 /// <summary>
-/// Admin verbs run by the same binary: <c>Bulwark.Api migrate</c>. Later issues add create-admin,
-/// rotate-keys, verify-audit, backup, restore, bans and (Development only) dev-token.
+/// Admin verbs run by the same binary: <c>migrate</c>, <c>verify-audit</c>, <c>dev-token</c> (Development only).
+/// Later issues add create-admin, rotate-keys, backup, restore and bans.
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "verify-audit"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -24,6 +24,8 @@ internal static class CommandLine
                 return 0;
             case "verify-audit":
                 return await VerifyAuditAsync(scope.ServiceProvider);
+            case "dev-token":
+                return await DevTokenCommand.RunAsync(app, Console.In, Console.Out, Console.Error);
             default:
                 await Console.Error.WriteLineAsync("unknown verb");
                 return 2;
