@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Bulwark benchmark harness (issue 7). One command:
+#
+#   bench/run.sh [--rounds N] [--duration SECONDS] [--connections C] [--seed-items N] [--out FILE]
+#
+# Builds Release, starts on loopback (all in a temp folder, stopped by PID at the end):
+#   - "api": the real API, embedded mode (SQLite + in-memory state), rate limits raised far above the load
+#     (every tier is still evaluated on every request) — throughput scenarios;
+#   - "flood": the real API at default limits (429 path), "ban": the real API at defaults with 127.0.0.1
+#     banned by an attack signature (ban path), both on a copy of the seeded data folder;
+#   - "bare": bench/Bulwark.Bench.Bare, the same item-list query with no security middleware.
+# Seeds 10,000 items, 1,000 employees and 10,000 journal entries through the API, then runs every scenario
+# with wrk for fixed durations in alternating rounds (bare and secured interleaved in each round, so drift
+# on this shared machine hits both) and writes the markdown report (ratios to bare, medians over rounds).
+# Never a timed unit test: figures are read from RESULTS.md, not asserted.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+ROUNDS=3
+DURATION=10
+CONNECTIONS=32
+SEED_ITEMS=10000
+SEED_EMPLOYEES=1000
+SEED_ENTRIES=10000
+OUT=bench/RESULTS.md
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --rounds) ROUNDS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --seed-items) SEED_ITEMS=$2; shift 2 ;;
+    --seed-employees) SEED_EMPLOYEES=$2; shift 2 ;;
+    --seed-entries) SEED_ENTRIES=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk (Debian package)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+command -v node >/dev/null 2>&1 || { log "node is required for the seeder"; exit 1; }
+
+TMP=$(mktemp -d /tmp/bulwark-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n ${BENCH_KEEP_TMP:-} ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+
+log "building Release"
+dotnet build -c Release src/Bulwark.Api/Bulwark.Api.csproj -v q -nologo >/dev/null
+dotnet build -c Release bench/Bulwark.Bench.Bare/Bulwark.Bench.Bare.csproj -v q -nologo >/dev/null
+API_DLL=$ROOT/src/Bulwark.Api/bin/Release/net10.0/Bulwark.Api.dll
+BARE_DLL=$ROOT/bench/Bulwark.Bench.Bare/bin/Release/net10.0/Bulwark.Bench.Bare.dll
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() {
+  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
+  log "timed out waiting for $1"; return 1
+}
+
+# Raised limits for the throughput scenarios (RL-1 still evaluated on every request). The login burst must
+# reach the hashing gate (RL-5), so the auth tiers are raised too; the hashing gate stays at its default.
+RAISED=(
+  Bulwark__RateLimiting__Global__PermitLimit=1000000
+  Bulwark__RateLimiting__Auth__PermitLimit=1000000
+  Bulwark__RateLimiting__Login__PermitLimit=1000000
+  Bulwark__RateLimiting__User__PermitLimit=1000000
+)
+declare -A PORT PID
+start_api() {   # name datadir [env...]
+  local name=$1 data=$2; shift 2
+  PORT[$name]=$(free_port)
+  env ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development BULWARK_DATA_DIR="$data" "$@" \
+    dotnet "$API_DLL" --urls "http://127.0.0.1:${PORT[$name]}" >"$TMP/$name.log" 2>&1 &
+  PID[$name]=$!
+  PIDS+=("$!")
+  wait_http "http://127.0.0.1:${PORT[$name]}/health/live"
+}
+login() {   # port -> access token of admin@demo.example
+  curl -fsS "http://127.0.0.1:$1/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d '{"tenant":"demo","email":"admin@demo.example","password":"'"${BULWARK_DEMO_PASSWORD:-Bulwark-Demo-2026!}"'"}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])'
+}
+
+log "starting the API (embedded mode) and seeding"
+mkdir -p "$TMP/data-api"
+start_api api "$TMP/data-api" "${RAISED[@]}"
+TOKEN=$(login "${PORT[api]}")
+node bench/seed.mjs "http://127.0.0.1:${PORT[api]}" "$TOKEN" "$SEED_ITEMS" "$SEED_EMPLOYEES" "$SEED_ENTRIES" >&2
+TENANT=$(curl -fsS "http://127.0.0.1:${PORT[api]}/api/v1/tenants/current" -H "Authorization: Bearer $TOKEN" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+ITEM=$(curl -fsS "http://127.0.0.1:${PORT[api]}/api/v1/items?pageSize=1" -H "Authorization: Bearer $TOKEN" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+
+# The flood and ban instances run at the product defaults on a copy of the seeded data folder.
+sleep 1
+cp -a "$TMP/data-api" "$TMP/data-flood"
+cp -a "$TMP/data-api" "$TMP/data-ban"
+start_api flood "$TMP/data-flood"
+start_api ban "$TMP/data-ban"
+PORT[bare]=$(free_port)
+dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare]}" --Database "$TMP/data-api/bulwark.db" --Tenant "$TENANT" \
+  >"$TMP/bare.log" 2>&1 &
+PID[bare]=$!
+PIDS+=("$!")
+wait_http "http://127.0.0.1:${PORT[bare]}/items?pageSize=1"
+
+# BAN-1: an attack signature (scanner user agent) bans 127.0.0.1 on the ban instance.
+curl -s -o /dev/null -A 'sqlmap/1.8#stable (https://sqlmap.org)' "http://127.0.0.1:${PORT[ban]}/api/v1/items" || true
+BAN_STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[ban]}/health/live" || true)
+log "ban instance answers $BAN_STATUS after an attack signature"
+
+RESULTS=$TMP/results.jsonl
+: >"$RESULTS"
+rss_sampler() {   # pid outfile: max VmRSS in kB while running
+  local max=0 v
+  while kill -0 "$1" 2>/dev/null; do
+    v=$(awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+    [[ ${v:-0} -gt $max ]] && max=$v && echo "$max" >"$2"
+    sleep 0.5
+  done
+}
+run_wrk() {   # round scenario instance url [wrk args...]
+  local round=$1 scenario=$2 instance=$3 url=$4; shift 4
+  local out=$TMP/wrk-$round-$scenario.txt rssfile=$TMP/rss-$round-$scenario
+  echo 0 >"$rssfile"
+  rss_sampler "${PID[$instance]}" "$rssfile" & local sampler=$!
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$out" 2>&1 || true
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  python3 bench/report.py parse "$out" | python3 -c '
+import json,sys
+r=json.load(sys.stdin); r.update(mode="embedded", round=int(sys.argv[1]), scenario=sys.argv[2], rss_mb=int(sys.argv[3])/1024)
+print(json.dumps(r))' "$round" "$scenario" "$(cat "$rssfile")" >>"$RESULTS"
+  log "round $round $scenario: $(tail -n1 "$RESULTS")"
+}
+
+API=http://127.0.0.1:${PORT[api]}
+LIST="/api/v1/items?page=1&pageSize=50"
+log "warm-up"
+BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$API$LIST" >/dev/null
+wrk -t2 -c8 -d3s "http://127.0.0.1:${PORT[bare]}/items?page=1&pageSize=50" >/dev/null
+# The flood instance must already be over its limit when the 429 path is measured.
+for _ in $(seq 1 300); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${PORT[flood]}$LIST") == 429 ]] && break
+done
+
+for round in $(seq 1 "$ROUNDS"); do
+  export BENCH_TOKEN
+  BENCH_TOKEN=$(login "${PORT[api]}")   # a fresh token per round (access tokens live 15 min)
+  run_wrk "$round" bare-list bare "http://127.0.0.1:${PORT[bare]}/items?page=1&pageSize=50"
+  run_wrk "$round" list api "$API$LIST" -s bench/wrk/auth.lua
+  run_wrk "$round" bare-get bare "http://127.0.0.1:${PORT[bare]}/items/$ITEM"
+  run_wrk "$round" get api "$API/api/v1/items/$ITEM" -s bench/wrk/auth.lua
+  export BENCH_RUN=$round
+  run_wrk "$round" create api "$API/api/v1/items" -s bench/wrk/create.lua
+  run_wrk "$round" health api "$API/health/live"
+  run_wrk "$round" list-401 api "$API$LIST"
+  run_wrk "$round" flood-429 flood "http://127.0.0.1:${PORT[flood]}$LIST" -s bench/wrk/auth.lua
+  if [[ $BAN_STATUS == 403 ]]; then
+    run_wrk "$round" ban-403 ban "http://127.0.0.1:${PORT[ban]}$LIST" -s bench/wrk/auth.lua
+  fi
+  # Login burst: logins hammer the hashing gate while the list is measured.
+  wrk -t1 -c16 -d"$((DURATION + 2))s" -s bench/wrk/login.lua "$API/api/v1/auth/login" >"$TMP/wrk-$round-login.txt" 2>&1 &
+  burst=$!
+  sleep 1
+  run_wrk "$round" list-during-login-burst api "$API$LIST" -s bench/wrk/auth.lua
+  wait "$burst" || true
+  python3 bench/report.py parse "$TMP/wrk-$round-login.txt" | python3 -c '
+import json,sys
+r=json.load(sys.stdin); r.update(mode="embedded", round=int(sys.argv[1]), scenario="login-burst (concurrent)")
+print(json.dumps(r))' "$round" >>"$RESULTS"
+done
+
+{
+  echo "# Bulwark benchmark results"
+  echo
+  echo "Produced by \`bench/run.sh --rounds $ROUNDS --duration $DURATION --connections $CONNECTIONS\` on $(date -u +%Y-%m-%d) (commit $(git rev-parse --short HEAD))."
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/ {print $2}') GiB,"
+  echo "$(. /etc/os-release; echo "$PRETTY_NAME"), .NET $(dotnet --version), wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'); load generator and servers share the machine (loopback)."
+  echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per scenario; rounds alternate bare and secured runs."
+  echo "Seeded through the API: $SEED_ITEMS items, $SEED_EMPLOYEES employees, $SEED_ENTRIES journal entries (demo tenant)."
+  echo "Ratios are per round (bare and secured measured minutes apart in the same run), then the median over rounds."
+} >"$TMP/header.md"
+python3 bench/report.py table "$RESULTS" "$TMP/header.md" >"$OUT"
+mkdir -p bench/results
+cp "$RESULTS" "bench/results/$(date -u +%Y%m%dT%H%M%SZ)-embedded.jsonl"
+log "wrote $OUT"
