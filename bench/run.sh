@@ -60,6 +60,9 @@ dotnet build -c Release src/Bulwark.Api/Bulwark.Api.csproj -v q -nologo >/dev/nu
 dotnet build -c Release bench/Bulwark.Bench.Bare/Bulwark.Bench.Bare.csproj -v q -nologo >/dev/null
 API_DLL=$ROOT/src/Bulwark.Api/bin/Release/net10.0/Bulwark.Api.dll
 BARE_DLL=$ROOT/bench/Bulwark.Bench.Bare/bin/Release/net10.0/Bulwark.Bench.Bare.dll
+log "installing the NestJS peer from npm (package-lock.json) and compiling it"
+# JOBS=1: better-sqlite3 compiles its native module with node-gyp (its prebuilt download is unreachable here).
+(cd bench/peers/nestjs && { [[ -d node_modules ]] || JOBS=1 npm ci --no-audit --no-fund >/dev/null; } && npx tsc -p tsconfig.json)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() {
@@ -114,6 +117,16 @@ PID[bare]=$!
 PIDS+=("$!")
 wait_http "http://127.0.0.1:${PORT[bare]}/items?pageSize=1"
 
+# The NestJS peer on its own copy of the data folder, verifying tokens with the API's public key.
+cp -a "$TMP/data-api" "$TMP/data-nest"
+curl -fsS "http://127.0.0.1:${PORT[api]}/.well-known/jwks.json" >"$TMP/jwks.json"
+PORT[nest]=$(free_port)
+(cd bench/peers/nestjs && PEER_DB="$TMP/data-nest/bulwark.db" PEER_JWKS="$TMP/jwks.json" PEER_THROTTLE_LIMIT=1000000 \
+  PORT=${PORT[nest]} exec node dist/main.js >"$TMP/nest.log" 2>&1) &
+PID[nest]=$!
+PIDS+=("$!")
+wait_http "http://127.0.0.1:${PORT[nest]}/health/live"
+
 # BAN-1: an attack signature (scanner user agent) bans 127.0.0.1 on the ban instance.
 curl -s -o /dev/null -A 'sqlmap/1.8#stable (https://sqlmap.org)' "http://127.0.0.1:${PORT[ban]}/api/v1/items" || true
 BAN_STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[ban]}/health/live" || true)
@@ -125,7 +138,7 @@ rss_sampler() {   # pid outfile: max VmRSS in kB while running
   local max=0 v
   while kill -0 "$1" 2>/dev/null; do
     v=$(awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
-    [[ ${v:-0} -gt $max ]] && max=$v && echo "$max" >"$2"
+    if [[ ${v:-0} -gt $max ]]; then max=$v; echo "$max" >"$2.tmp" && mv -f "$2.tmp" "$2"; fi
     sleep 0.5
   done
 }
@@ -138,8 +151,8 @@ run_wrk() {   # round scenario instance url [wrk args...]
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   python3 bench/report.py parse "$out" | python3 -c '
 import json,sys
-r=json.load(sys.stdin); r.update(mode="embedded", round=int(sys.argv[1]), scenario=sys.argv[2], rss_mb=int(sys.argv[3])/1024)
-print(json.dumps(r))' "$round" "$scenario" "$(cat "$rssfile")" >>"$RESULTS"
+r=json.load(sys.stdin); r.update(mode="embedded", round=int(sys.argv[1]), scenario=sys.argv[2], rss_mb=int(sys.argv[3] or 0)/1024 or None)
+print(json.dumps(r))' "$round" "$scenario" "$(cat "$rssfile" 2>/dev/null || echo 0)" >>"$RESULTS"
   log "round $round $scenario: $(tail -n1 "$RESULTS")"
 }
 
@@ -158,6 +171,7 @@ for round in $(seq 1 "$ROUNDS"); do
   BENCH_TOKEN=$(login "${PORT[api]}")   # a fresh token per round (access tokens live 15 min)
   run_wrk "$round" bare-list bare "http://127.0.0.1:${PORT[bare]}/items?page=1&pageSize=50"
   run_wrk "$round" list api "$API$LIST" -s bench/wrk/auth.lua
+  run_wrk "$round" nestjs-list nest "http://127.0.0.1:${PORT[nest]}$LIST" -s bench/wrk/auth.lua
   run_wrk "$round" bare-get bare "http://127.0.0.1:${PORT[bare]}/items/$ITEM"
   run_wrk "$round" get api "$API/api/v1/items/$ITEM" -s bench/wrk/auth.lua
   export BENCH_RUN=$round
