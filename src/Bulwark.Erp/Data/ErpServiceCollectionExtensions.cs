@@ -1,4 +1,5 @@
 using Bulwark.Erp.Audit;
+using Bulwark.Erp.Authorization;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Security.Hosting;
@@ -57,6 +58,7 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<StockService>();
         services.AddScoped<Sessions.SessionService>();
         services.AddHostedService<Sessions.SessionRevocationLoader>();
+        services.AddBulwarkErpAuthorization();   // AZ-2/AZ-3: current roles → permissions, ownership handlers
         services.Configure<JsonOptions>(o =>
         {
             // Source-generated metadata first; no reflection-based serialization on the hot path.

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using System.Security.Claims;
 using Bulwark.Security.Headers;
@@ -14,11 +16,12 @@ public static class EmployeeEndpoints
     public static RouteGroupBuilder MapEmployees(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/employees").WithTags("Employees");
-        group.MapGet("/", ListEmployees).WithName("ListEmployees")
+        group.MapGet("/", ListEmployees).WithName("ListEmployees").RequirePermission(Permissions.EmployeesRead, Permissions.EmployeesReadReports)
             .WithListQuery(EmployeeService.Sort.Names, "department", "status", "managerId").WithCompression();
-        group.MapGet("/{id:guid}", GetEmployee).WithName("GetEmployee");
-        group.MapPost("/", CreateEmployee).WithName("CreateEmployee");
-        group.MapPut("/{id:guid}", UpdateEmployee).WithName("UpdateEmployee");
+        group.MapGet("/{id:guid}", GetEmployee).WithName("GetEmployee")
+            .RequirePermission(Permissions.EmployeesRead, Permissions.EmployeesReadOwn, Permissions.EmployeesReadReports);
+        group.MapPost("/", CreateEmployee).WithName("CreateEmployee").RequirePermission(Permissions.EmployeesWrite);
+        group.MapPut("/{id:guid}", UpdateEmployee).WithName("UpdateEmployee").RequirePermission(Permissions.EmployeesWrite);
         return group;
     }
 

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
@@ -13,11 +15,11 @@ public static class ItemEndpoints
     public static RouteGroupBuilder MapItems(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/items").WithTags("Inventory");
-        group.MapGet("/", ListItems).WithName("ListItems")
+        group.MapGet("/", ListItems).WithName("ListItems").RequirePermission(Permissions.InventoryRead)
             .WithListQuery(ItemService.Sort.Names, "active", "sku").WithCompression();
-        group.MapGet("/{id:guid}", GetItem).WithName("GetItem");
-        group.MapPost("/", CreateItem).WithName("CreateItem");
-        group.MapPut("/{id:guid}", UpdateItem).WithName("UpdateItem");
+        group.MapGet("/{id:guid}", GetItem).WithName("GetItem").RequirePermission(Permissions.InventoryRead);
+        group.MapPost("/", CreateItem).WithName("CreateItem").RequirePermission(Permissions.InventoryWrite);
+        group.MapPut("/{id:guid}", UpdateItem).WithName("UpdateItem").RequirePermission(Permissions.InventoryWrite);
         return group;
     }
 

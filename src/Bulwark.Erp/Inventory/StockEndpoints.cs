@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using System.Security.Claims;
 using Bulwark.Security.Authentication;
@@ -16,7 +18,7 @@ public static class StockEndpoints
     public static RouteGroupBuilder MapStockLevels(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/stock-levels").WithTags("Inventory");
-        group.MapGet("/", ListStockLevels).WithName("ListStockLevels")
+        group.MapGet("/", ListStockLevels).WithName("ListStockLevels").RequirePermission(Permissions.InventoryRead)
             .WithListQuery(StockService.LevelSort.Names, "itemId", "warehouseId").WithCompression();
         return group;
     }
@@ -25,10 +27,10 @@ public static class StockEndpoints
     public static RouteGroupBuilder MapStockMovements(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/stock-movements").WithTags("Inventory");
-        group.MapGet("/", ListStockMovements).WithName("ListStockMovements")
+        group.MapGet("/", ListStockMovements).WithName("ListStockMovements").RequirePermission(Permissions.InventoryRead)
             .WithListQuery(StockService.MovementSort.Names, "itemId", "warehouseId", "type").WithCompression();
-        group.MapGet("/{id:guid}", GetStockMovement).WithName("GetStockMovement");
-        group.MapPost("/", CreateStockMovement).WithName("CreateStockMovement");
+        group.MapGet("/{id:guid}", GetStockMovement).WithName("GetStockMovement").RequirePermission(Permissions.InventoryRead);
+        group.MapPost("/", CreateStockMovement).WithName("CreateStockMovement").RequirePermission(Permissions.InventoryAdjust);
         return group;
     }
 

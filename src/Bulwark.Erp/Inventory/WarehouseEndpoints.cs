@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
@@ -13,11 +15,11 @@ public static class WarehouseEndpoints
     public static RouteGroupBuilder MapWarehouses(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/warehouses").WithTags("Inventory");
-        group.MapGet("/", ListWarehouses).WithName("ListWarehouses")
+        group.MapGet("/", ListWarehouses).WithName("ListWarehouses").RequirePermission(Permissions.InventoryRead)
             .WithListQuery(WarehouseService.Sort.Names, "active").WithCompression();
-        group.MapGet("/{id:guid}", GetWarehouse).WithName("GetWarehouse");
-        group.MapPost("/", CreateWarehouse).WithName("CreateWarehouse");
-        group.MapPut("/{id:guid}", UpdateWarehouse).WithName("UpdateWarehouse");
+        group.MapGet("/{id:guid}", GetWarehouse).WithName("GetWarehouse").RequirePermission(Permissions.InventoryRead);
+        group.MapPost("/", CreateWarehouse).WithName("CreateWarehouse").RequirePermission(Permissions.InventoryWrite);
+        group.MapPut("/{id:guid}", UpdateWarehouse).WithName("UpdateWarehouse").RequirePermission(Permissions.InventoryWrite);
         return group;
     }
 

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
@@ -13,12 +15,12 @@ public static class AccountEndpoints
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/accounts").WithTags("Ledger");
-        group.MapGet("/", ListAccounts).WithName("ListAccounts")
+        group.MapGet("/", ListAccounts).WithName("ListAccounts").RequirePermission(Permissions.LedgerRead)
             .WithListQuery(AccountService.Sort.Names, "type", "active").WithCompression();
-        group.MapGet("/{id:guid}", GetAccount).WithName("GetAccount");
-        group.MapGet("/{id:guid}/balance", GetAccountBalance).WithName("GetAccountBalance");
-        group.MapPost("/", CreateAccount).WithName("CreateAccount");
-        group.MapPut("/{id:guid}", UpdateAccount).WithName("UpdateAccount");
+        group.MapGet("/{id:guid}", GetAccount).WithName("GetAccount").RequirePermission(Permissions.LedgerRead);
+        group.MapGet("/{id:guid}/balance", GetAccountBalance).WithName("GetAccountBalance").RequirePermission(Permissions.LedgerRead);
+        group.MapPost("/", CreateAccount).WithName("CreateAccount").RequirePermission(Permissions.LedgerWrite);
+        group.MapPut("/{id:guid}", UpdateAccount).WithName("UpdateAccount").RequirePermission(Permissions.LedgerWrite);
         return group;
     }
 

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
@@ -13,13 +15,13 @@ public static class JournalEntryEndpoints
     public static RouteGroupBuilder MapJournalEntries(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/journal-entries").WithTags("Ledger");
-        group.MapGet("/", ListJournalEntries).WithName("ListJournalEntries")
+        group.MapGet("/", ListJournalEntries).WithName("ListJournalEntries").RequirePermission(Permissions.LedgerRead)
             .WithListQuery(JournalEntryService.Sort.Names, "status", "from", "to", "accountId").WithCompression();
-        group.MapGet("/{id:guid}", GetJournalEntry).WithName("GetJournalEntry");
-        group.MapPost("/", CreateJournalEntry).WithName("CreateJournalEntry");
-        group.MapPut("/{id:guid}", UpdateJournalEntry).WithName("UpdateJournalEntry");
-        group.MapPost("/{id:guid}/post", PostJournalEntry).WithName("PostJournalEntry");
-        group.MapPost("/{id:guid}/reverse", ReverseJournalEntry).WithName("ReverseJournalEntry");
+        group.MapGet("/{id:guid}", GetJournalEntry).WithName("GetJournalEntry").RequirePermission(Permissions.LedgerRead);
+        group.MapPost("/", CreateJournalEntry).WithName("CreateJournalEntry").RequirePermission(Permissions.LedgerWrite);
+        group.MapPut("/{id:guid}", UpdateJournalEntry).WithName("UpdateJournalEntry").RequirePermission(Permissions.LedgerWrite);
+        group.MapPost("/{id:guid}/post", PostJournalEntry).WithName("PostJournalEntry").RequirePermission(Permissions.LedgerPost);
+        group.MapPost("/{id:guid}/reverse", ReverseJournalEntry).WithName("ReverseJournalEntry").RequirePermission(Permissions.LedgerPost);
         return group;
     }
 

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +15,7 @@ public static class LedgerEndpoints
     public static RouteGroupBuilder MapLedger(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/ledger").WithTags("Ledger");
-        group.MapGet("/trial-balance", GetTrialBalance).WithName("GetTrialBalance")
+        group.MapGet("/trial-balance", GetTrialBalance).WithName("GetTrialBalance").RequirePermission(Permissions.LedgerRead)
             .WithQueryParameters("asOf").WithCompression();
         return group;
     }

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +14,7 @@ public static class TenantEndpoints
     public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/tenants").WithTags("Tenants");
-        group.MapGet("/current", GetCurrent).WithName("GetCurrentTenant");
+        group.MapGet("/current", GetCurrent).WithName("GetCurrentTenant").RequirePermission(Permissions.TenantRead);
         return group;
     }
 

@@ -1,3 +1,4 @@
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Erp.Sessions;
 using Bulwark.Security.Audit;
@@ -26,8 +27,8 @@ public static class AuthEndpoints
         group.MapPost("/login", Login).WithName("Login").AllowAnonymous()
             .RequireRateLimitTier(RateLimitTier.Login).RequirePasswordHashingSlot();
         group.MapPost("/refresh", Refresh).WithName("Refresh").AllowAnonymous();
-        group.MapPost("/logout", Logout).WithName("Logout");
-        group.MapPost("/logout-all", LogoutAll).WithName("LogoutAll");
+        group.MapPost("/logout", Logout).WithName("Logout").RequireAuthenticatedOnly();
+        group.MapPost("/logout-all", LogoutAll).WithName("LogoutAll").RequireAuthenticatedOnly();
         return group;
     }
 

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using System.Linq.Expressions;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Validation;
@@ -22,8 +24,8 @@ public static class UserEndpoints
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/users").WithTags("Users");
-        group.MapGet("/", ListUsers).WithName("ListUsers").WithListQuery(Sort.Names, "active");
-        group.MapGet("/{id:guid}", GetUser).WithName("GetUser");
+        group.MapGet("/", ListUsers).WithName("ListUsers").RequirePermission(Permissions.UsersRead).WithListQuery(Sort.Names, "active");
+        group.MapGet("/{id:guid}", GetUser).WithName("GetUser").RequirePermission(Permissions.UsersRead);
         return group;
     }
 

@@ -13,6 +13,12 @@ public static class SecurityEventTypes
     public const string RefreshReuse = "auth.refresh.reuse";
     public const string SessionRevoked = "auth.session.revoked";
     public const string AuthorizationDenied = "authz.denied";
+
+    /// <summary>AZ-6: a record id of another tenant was requested (answered 404, like a missing one).</summary>
+    public const string CrossTenantAccess = "authz.cross_tenant";
+
+    /// <summary>AZ-2: a user's roles were changed (their sessions are revoked, their permission cache cleared).</summary>
+    public const string RolesChanged = "authz.roles.changed";
     public const string ValidationFailed = "input.validation.failed";
     public const string QueryRejected = "input.query.rejected";
     public const string AdminAction = "admin.action";

@@ -31,6 +31,13 @@ public static class BulwarkSecurityApplicationBuilderExtensions
             throw new InvalidOperationException("Call services.AddBulwarkRateLimiting() before app.UseBulwarkSecurity().");
         }
 
+        if (app.Services.GetService<Microsoft.Extensions.DependencyInjection.IServiceProviderIsService>() is { } isService
+            && !isService.IsService(typeof(Authorization.IPermissionSource)))
+        {
+            // AZ-2: without a source of current permissions every permission check would fail closed; say so at start.
+            throw new InvalidOperationException("Register an Authorization.IPermissionSource (e.g. builder.AddBulwarkErp()) before app.UseBulwarkSecurity().");
+        }
+
         // TLS-2: first, so logs, limits and events all see the client IP. Installed only when a proxy is
         // configured: with no known proxy the framework middleware would believe every sender.
         if (ForwardedHeadersSetup.HasTrustedProxies(app.Services.GetRequiredService<IOptions<TransportOptions>>().Value))

@@ -1,4 +1,5 @@
 using Bulwark.Security.Audit;
+using Bulwark.Security.Authorization;
 using Bulwark.Security.Authentication;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
@@ -119,6 +120,8 @@ public static class BulwarkSecurityServiceCollectionExtensions
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
                 .Build());
+        // AZ-2/AZ-6: permissions from current roles (cached, invalidated on change), 403 problem + event on deny.
+        services.AddBulwarkAuthorization();
 
         // OPS-2: version lifecycle (deprecation / sunset).
         services.AddOptions<Versioning.ApiVersionOptions>()
