@@ -24,6 +24,12 @@ public static class SecurityEventTypes
     public const string AdminAction = "admin.action";
     public const string RateLimitRejected = "ratelimit.rejected";
 
+    /// <summary>RL-2: Redis became unreachable; per-instance fallback limits apply (alert on it).</summary>
+    public const string RateLimitStoreDegraded = "ratelimit.store.degraded";
+
+    /// <summary>RL-2: Redis is reachable again; shared limits resume.</summary>
+    public const string RateLimitStoreRecovered = "ratelimit.store.recovered";
+
     /// <summary>LOG-3: a record was created, updated or deleted (Action); Data holds the redacted field diff.</summary>
     public const string DataChanged = "data.changed";
 

@@ -4,6 +4,7 @@ using Bulwark.Security.Authentication;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
 using Bulwark.Security.RateLimiting;
+using Bulwark.Security.State;
 using Bulwark.Security.Transport;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -126,6 +127,12 @@ public static class BulwarkSecurityServiceCollectionExtensions
         // OPS-2: version lifecycle (deprecation / sunset).
         services.AddOptions<Versioning.ApiVersionOptions>()
             .Configure(o => Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Versioning.ApiVersionOptions.SectionName), o.Versions));
+
+        // Shared security state: Redis when Bulwark:Redis:Configuration is set (scaled mode), else in memory.
+        if (services.AddBulwarkRedis(configuration))
+        {
+            services.AddBulwarkRedisRateLimiting(); // RL-2: cluster-wide limits + ban check, one round trip
+        }
 
         // RL-1..5: tiered rate limits, allow-list, password-hashing gate.
         services.AddBulwarkRateLimiting();

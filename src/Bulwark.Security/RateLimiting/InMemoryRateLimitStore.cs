@@ -1,54 +1,42 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
-using Microsoft.Extensions.Options;
+using Bulwark.Security.Bans;
 
 namespace Bulwark.Security.RateLimiting;
 
 /// <summary>
-/// RL-1 (embedded mode): the framework's <see cref="SlidingWindowRateLimiter"/>, one per tier and partition, kept by
-/// <see cref="PartitionedRateLimiter.Create{TResource, TPartitionKey}"/> (which replenishes them and drops idle ones).
-/// Atomic per counter (the limiter locks), per instance only.
+/// RL-1 (embedded mode, and the RL-2 fallback of the Redis store): the framework's <see cref="SlidingWindowRateLimiter"/>,
+/// one per rule and partition, kept by <see cref="PartitionedRateLimiter.Create{TResource, TPartitionKey}"/> (which
+/// replenishes them and drops idle ones). Atomic per counter (the limiter locks), per instance only. BAN-1: the ban
+/// check reads this instance's <see cref="BanList"/>.
 /// </summary>
 /// <remarks>
 /// Sliding window rather than token bucket: the configured contract is "N requests per minute", and a sliding
 /// window enforces exactly that over any 60 s span (to a segment); it advertises cleanly as
-/// <c>RateLimit-Policy: q=N;w=60</c>, and in Redis it is a few INCR/EXPIRE per segment. A token bucket would
+/// <c>RateLimit-Policy: q=N;w=60</c>, and in Redis it is one small hash per partition. A token bucket would
 /// allow a full bucket of burst followed by a steady refill, a different contract harder to state in headers.
 /// A fixed window would allow 2N across a window boundary.
 /// </remarks>
-internal sealed class InMemoryRateLimitStore : IRateLimitStore, IDisposable
+internal sealed class InMemoryRateLimitStore(BanList bans) : IRateLimitStore, IDisposable
 {
-    private readonly Dictionary<RateLimitTier, (PartitionedRateLimiter<string> Limiter, TimeSpan Segment)> _tiers = [];
+    private readonly ConcurrentDictionary<RateLimitRule, Lazy<PartitionedRateLimiter<string>>> _limiters = new();
 
-    public InMemoryRateLimitStore(IOptions<RateLimitingOptions> options)
+    public ValueTask<RateLimitVerdict> AcquireAsync(IReadOnlyList<RateLimitCheck> checks, string? banKey,
+        CancellationToken cancellationToken)
     {
-        foreach (var tier in Enum.GetValues<RateLimitTier>())
+        if (banKey is not null && bans.IsBanned(banKey, out var remaining))
         {
-            var tierOptions = options.Value.For(tier);
-            var window = TimeSpan.FromSeconds(tierOptions.WindowSeconds);
-            var limiterOptions = new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = tierOptions.PermitLimit,
-                Window = window,
-                SegmentsPerWindow = tierOptions.SegmentsPerWindow,
-                QueueLimit = 0, // refuse at once: a queued request still holds a connection
-                AutoReplenishment = true,
-            };
-            var limiter = PartitionedRateLimiter.Create<string, string>(
-                key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => limiterOptions));
-            _tiers[tier] = (limiter, window / tierOptions.SegmentsPerWindow);
+            return ValueTask.FromResult(RateLimitVerdict.Ban(remaining));
         }
-    }
 
-    public ValueTask<RateLimitVerdict> AcquireAsync(IReadOnlyList<RateLimitCheck> checks, CancellationToken cancellationToken)
-    {
         List<(int, TimeSpan)>? refusals = null;
         for (var i = 0; i < checks.Count; i++)
         {
-            var (limiter, segment) = _tiers[checks[i].Tier];
-            using var lease = limiter.AttemptAcquire(checks[i].Key);
+            var rule = checks[i].Rule;
+            using var lease = LimiterFor(rule).AttemptAcquire(checks[i].Key);
             if (!lease.IsAcquired)
             {
-                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : segment;
+                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : rule.Segment;
                 (refusals ??= []).Add((i, retryAfter));
             }
         }
@@ -56,11 +44,28 @@ internal sealed class InMemoryRateLimitStore : IRateLimitStore, IDisposable
         return ValueTask.FromResult(refusals is null ? RateLimitVerdict.Granted : new RateLimitVerdict(refusals));
     }
 
+    private PartitionedRateLimiter<string> LimiterFor(RateLimitRule rule) =>
+        _limiters.GetOrAdd(rule, static r => new Lazy<PartitionedRateLimiter<string>>(() =>
+        {
+            var options = new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = r.PermitLimit,
+                Window = r.Window,
+                SegmentsPerWindow = r.Segments,
+                QueueLimit = 0, // refuse at once: a queued request still holds a connection
+                AutoReplenishment = true,
+            };
+            return PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => options));
+        })).Value;
+
     public void Dispose()
     {
-        foreach (var (limiter, _) in _tiers.Values)
+        foreach (var limiter in _limiters.Values)
         {
-            limiter.Dispose();
+            if (limiter.IsValueCreated)
+            {
+                limiter.Value.Dispose();
+            }
         }
     }
 }

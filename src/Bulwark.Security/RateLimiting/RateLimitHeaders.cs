@@ -31,6 +31,12 @@ internal static class RateLimitHeaders
 
     public static ValueTask WriteRejectionAsync(HttpContext context, RateLimitLease lease)
     {
+        if (lease.TryGetMetadata(TierLease.BanMetadata, out _))
+        {
+            // BAN-1: a banned client learns only that it is refused: no reason, no end time, nothing else done.
+            return ProblemWriter.WriteAsync(context, StatusCodes.Status403Forbidden, "Access from this address is blocked.");
+        }
+
         var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
         // A lease from anywhere else (should not happen) is still a 429 on the global tier: fail closed.
         var tier = lease.TryGetMetadata(TierLease.TierMetadata, out var t) ? t : RateLimitTier.Global;

@@ -48,6 +48,15 @@ public sealed class RateLimitingOptions
     [Range(0, 100_000)]
     public int HashingQueueLimit { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// RL-2: instances sharing the limits through Redis. Default 1. While Redis is unreachable each instance enforces
+    /// every limit divided by this number (at least 1), so the cluster as a whole still allows about the configured
+    /// limit. Too low a value lets a degraded cluster allow a multiple of the limit; too high a value throttles
+    /// legitimate clients during the outage.
+    /// </summary>
+    [Range(1, 1000)]
+    public int ExpectedInstances { get; set; } = 1;
+
     /// <summary>RL-5: Retry-After (seconds) on a 503 from the hashing gate. Default 1.</summary>
     [Range(1, 300)]
     public int HashingRetryAfterSeconds { get; set; } = 1;

@@ -25,6 +25,7 @@ public static class RateLimitingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitingOptions>, AllowListValidator>());
 
         services.TryAddSingleton<ClientIpAllowList>();
+        services.TryAddSingleton<Bans.BanList>();
         services.TryAddSingleton<IRateLimitStore, InMemoryRateLimitStore>();
         services.TryAddSingleton<PasswordHashingGate>();
         services.TryAddSingleton(sp => new ClientIpStageLimiter(Create(sp, RateLimitStage.ClientIp)));
@@ -32,6 +33,20 @@ public static class RateLimitingServiceCollectionExtensions
 
         services.AddRateLimiter(_ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RateLimiterOptions>, RateLimiterSetup>());
+        return services;
+    }
+
+    /// <summary>
+    /// RL-2: limits and the ban check in Redis for the whole cluster (one Lua script per request), with per-instance
+    /// fallback limits while Redis is unreachable. Needs <c>AddBulwarkRedis</c> (scaled mode); call before
+    /// <see cref="AddBulwarkRateLimiting"/>.
+    /// </summary>
+    public static IServiceCollection AddBulwarkRedisRateLimiting(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<Bans.BanList>();
+        services.TryAddSingleton<RedisRateLimitStore>();
+        services.TryAddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<RedisRateLimitStore>());
         return services;
     }
 

@@ -41,6 +41,8 @@ internal sealed partial class TieredRateLimiter(
     private static readonly RateLimitLease Granted = new TierLease(true, null, TimeSpan.Zero);
     private static readonly RateLimitCheck[] None = [];
     private readonly RateLimitingOptions _options = options.Value;
+    private readonly Dictionary<RateLimitTier, RateLimitRule> _rules =
+        Enum.GetValues<RateLimitTier>().ToDictionary(t => t, t => RateLimitRule.For(t, options.Value.For(t)));
 
     public RateLimitStage Stage => stage;
 
@@ -52,17 +54,23 @@ internal sealed partial class TieredRateLimiter(
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount,
         CancellationToken cancellationToken)
     {
-        var checks = ChecksFor(resource);
+        var checks = ChecksFor(resource, out var banKey);
         if (checks.Length == 0)
         {
             return Granted;
         }
 
-        var verdict = await store.AcquireAsync(checks, cancellationToken);
+        // BAN-1: the IP stage checks the ban list in the same store call (one Redis round trip for both).
+        var verdict = await store.AcquireAsync(checks, banKey, cancellationToken);
+        if (verdict.Banned)
+        {
+            return new TierLease(false, null, verdict.BanRemaining ?? TimeSpan.Zero, banned: true);
+        }
+
         RateLimitLease lease = Granted;
         foreach (var (index, retryAfter) in verdict.Refusals)
         {
-            var tier = checks[index].Tier;
+            var tier = checks[index].Rule.Tier!.Value;
             if (_options.For(tier).ReportOnly)
             {
                 // RL-2: report-only: record what would have been refused, refuse nothing.
@@ -80,8 +88,9 @@ internal sealed partial class TieredRateLimiter(
         return lease;
     }
 
-    private RateLimitCheck[] ChecksFor(HttpContext context)
+    private RateLimitCheck[] ChecksFor(HttpContext context, out string? banKey)
     {
+        banKey = null;
         var endpoint = context.GetEndpoint();
         if (endpoint?.Metadata.GetMetadata<DisableRateLimitingAttribute>() is not null && stage == RateLimitStage.User)
         {
@@ -97,15 +106,18 @@ internal sealed partial class TieredRateLimiter(
         if (stage == RateLimitStage.User)
         {
             var caller = CallerContext.From(context.User);
-            return caller is null ? None : [new RateLimitCheck(RateLimitTier.User, $"user:{caller.TenantId:N}:{caller.UserId:N}")];
+            return caller is null ? None : [new RateLimitCheck(_rules[RateLimitTier.User], $"user:{caller.TenantId:N}:{caller.UserId:N}")];
         }
 
         var key = ClientPartitionKey.For(address);
+        // BAN-1: only a real address can be banned; the shared "no address" partition is limited, never banned.
+        banKey = address is null ? null : key;
         return endpoint?.Metadata.GetMetadata<RateLimitTierMetadata>()?.Tier switch
         {
-            RateLimitTier.Auth => [new(RateLimitTier.Global, key), new(RateLimitTier.Auth, key)],
-            RateLimitTier.Login => [new(RateLimitTier.Global, key), new(RateLimitTier.Auth, key), new(RateLimitTier.Login, key)],
-            _ => [new(RateLimitTier.Global, key)],
+            RateLimitTier.Auth => [new(_rules[RateLimitTier.Global], key), new(_rules[RateLimitTier.Auth], key)],
+            RateLimitTier.Login => [new(_rules[RateLimitTier.Global], key), new(_rules[RateLimitTier.Auth], key),
+                new(_rules[RateLimitTier.Login], key)],
+            _ => [new(_rules[RateLimitTier.Global], key)],
         };
     }
 
@@ -113,19 +125,28 @@ internal sealed partial class TieredRateLimiter(
     private static partial void LogWouldReject(ILogger logger, RateLimitTier tier);
 }
 
-/// <summary>A lease that says which tier refused and when to retry.</summary>
-internal sealed class TierLease(bool isAcquired, RateLimitTier? tier, TimeSpan retryAfter) : RateLimitLease
+/// <summary>A lease that says which tier refused and when to retry, or that the client is banned (BAN-1).</summary>
+internal sealed class TierLease(bool isAcquired, RateLimitTier? tier, TimeSpan retryAfter, bool banned = false) : RateLimitLease
 {
     public static readonly MetadataName<RateLimitTier> TierMetadata = MetadataName.Create<RateLimitTier>("BULWARK_TIER");
+
+    /// <summary>BAN-1: the client is banned; the value is the time left (zero = permanent).</summary>
+    public static readonly MetadataName<TimeSpan> BanMetadata = MetadataName.Create<TimeSpan>("BULWARK_BAN");
 
     public override bool IsAcquired => isAcquired;
 
     public override IEnumerable<string> MetadataNames =>
-        tier is null ? [] : [MetadataName.RetryAfter.Name, TierMetadata.Name];
+        banned ? [BanMetadata.Name] : tier is null ? [] : [MetadataName.RetryAfter.Name, TierMetadata.Name];
 
     public override bool TryGetMetadata(string metadataName, out object? metadata)
     {
         metadata = null;
+        if (banned)
+        {
+            metadata = retryAfter;
+            return metadataName == BanMetadata.Name;
+        }
+
         if (tier is null)
         {
             return false;
