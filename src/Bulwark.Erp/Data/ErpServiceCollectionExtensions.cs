@@ -56,6 +56,7 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<WarehouseService>();
         services.AddScoped<StockService>();
         services.AddScoped<Sessions.SessionService>();
+        services.AddScoped<Users.AccountLockout>();
         services.AddHostedService<Sessions.SessionRevocationLoader>();
         services.Configure<JsonOptions>(o =>
         {

@@ -86,6 +86,8 @@ public static class BulwarkSecurityServiceCollectionExtensions
         services.TryAddSingleton<SigningKeyStore>();
         services.TryAddSingleton<AccessTokenIssuer>();
         services.TryAddSingleton<PasswordHashing>();
+        // AUTH-3: account lockout limits.
+        services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Validation.RichTextSanitizer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
 

@@ -188,6 +188,8 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
                     EmployeeId = table.Column<Guid>(type: "TEXT", nullable: true),
                     LastLoginAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FailedLoginCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),

@@ -188,6 +188,8 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
                     IsActive = table.Column<bool>(type: "boolean", nullable: false),
                     EmployeeId = table.Column<Guid>(type: "uuid", nullable: true),
                     LastLoginAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FailedLoginCount = table.Column<int>(type: "integer", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
