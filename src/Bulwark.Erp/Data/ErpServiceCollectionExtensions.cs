@@ -57,6 +57,8 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<StockService>();
         services.AddScoped<Sessions.SessionService>();
         services.AddScoped<Users.AccountLockout>();
+        // AUTH-4: signing keys live in the shared database.
+        services.TryAddSingleton<Security.Authentication.ISigningKeyRepository, SigningKeys.EfSigningKeyRepository>();
         services.AddHostedService<Sessions.SessionRevocationLoader>();
         services.Configure<JsonOptions>(o =>
         {

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bulwark.Erp.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBulwarkDbContext))]
-    [Migration("20261201192539_Initial")]
+    [Migration("20261201195634_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -624,6 +624,41 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "RevokedAt");
 
                     b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Erp.SigningKeys.SigningKeyRow", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ActivatesAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("Generation")
+                        .IsUnique();
+
+                    b.ToTable("signing_keys", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Erp.Tenants.Tenant", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bulwark.Erp.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBulwarkDbContext))]
-    [Migration("20261201192551_Initial")]
+    [Migration("20261201195652_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -629,6 +629,41 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
                     b.HasIndex("UserId", "RevokedAt");
 
                     b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Erp.SigningKeys.SigningKeyRow", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ActivatesAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("KeyId");
+
+                    b.HasIndex("Generation")
+                        .IsUnique();
+
+                    b.ToTable("signing_keys", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Erp.Tenants.Tenant", b =>
