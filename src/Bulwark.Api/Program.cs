@@ -35,6 +35,7 @@ var api = app.MapGroup("/api/v1").WithApiVersion("v1").WithRequestValidation().W
 api.MapAuth();
 api.MapTenants();
 api.MapUsers();
+api.MapUserLockout();   // AUTH-3: POST /users/{id}/unlock
 api.MapItems();
 api.MapAccounts();
 api.MapJournalEntries();

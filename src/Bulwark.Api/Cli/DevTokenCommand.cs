@@ -44,6 +44,8 @@ internal static class DevTokenCommand
         }
 
         var keys = app.Services.GetRequiredService<SigningKeyStore>();
+        // AUTH-4: the CLI runs no hosted services; load the shared keys (the active one signs).
+        await keys.RefreshAsync(maintain: false, CancellationToken.None);
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         var token = handler.CreateToken(JsonSerializer.Serialize(claims), keys.SigningCredentials,
             new Dictionary<string, object> { ["typ"] = typ });

@@ -57,6 +57,9 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<WarehouseService>();
         services.AddScoped<StockService>();
         services.AddScoped<Sessions.SessionService>();
+        services.AddScoped<Users.AccountLockout>();
+        // AUTH-4: signing keys live in the shared database.
+        services.TryAddSingleton<Security.Authentication.ISigningKeyRepository, SigningKeys.EfSigningKeyRepository>();
         services.AddHostedService<Sessions.SessionRevocationLoader>();
         services.AddBulwarkErpAuthorization();   // AZ-2/AZ-3: current roles → permissions, ownership handlers
         services.Configure<JsonOptions>(o =>

@@ -34,7 +34,7 @@ public static class AuthEndpoints
 
     private static async Task<Ok<TokenResponse>> Login(LoginRequest request, HttpContext http, BulwarkDbContext db,
         PasswordHashing passwords, AccessTokenIssuer tokens, UnitOfWork unitOfWork, SessionService sessions,
-        ISecurityEvents events, TimeProvider time, CancellationToken cancellationToken)
+        AccountLockout lockout, ISecurityEvents events, TimeProvider time, CancellationToken cancellationToken)
     {
         var normalizedEmail = User.Normalize(request.Email!);
         // Login is the one place that looks a user up before there is a tenant in the principal.
@@ -43,18 +43,30 @@ public static class AuthEndpoints
                         && db.Tenants.Any(t => t.Id == u.TenantId && t.Slug == request.Tenant))
             .FirstOrDefaultAsync(cancellationToken);
 
-        // AUTH-2: unknown user, inactive user and wrong password take the same path (one full hash)
-        // and produce the same response.
+        // AUTH-2: unknown user, inactive user, locked account and wrong password take the same path (one full
+        // hash, the same lockout statements) and produce the same response.
         var check = passwords.Verify(user?.PasswordHash, request.Password!);
-        if (user is null || !user.IsActive || check == PasswordCheck.Failed)
+        var locked = user is not null && lockout.IsLocked(user);
+        if (user is null || !user.IsActive || locked || check == PasswordCheck.Failed)
         {
-            events.Emit(http, SecurityEventTypes.LoginFailed, SecurityOutcome.Failure, reason: "invalid_credentials",
-                actorId: user?.Id.ToString(), tenantId: user?.TenantId.ToString());
-            throw new BusinessRuleException(StatusCodes.Status401Unauthorized, "Invalid credentials.");
+            // AUTH-3: counted per account in the database (all IPs, all instances).
+            if (await lockout.RecordFailureAsync(user?.Id, cancellationToken))
+            {
+                events.Emit(http, SecurityEventTypes.AccountLocked, SecurityOutcome.Denied, reason: "too_many_failures",
+                    actorId: user!.Id.ToString(), tenantId: user.TenantId.ToString());
+            }
+
+            throw LoginFailed(http, events, user, locked ? "locked_out" : "invalid_credentials");
         }
 
-        var (session, refreshToken) = await unitOfWork.RunAsync(_ =>
+        var (session, refreshToken) = await unitOfWork.RunAsync(async ct =>
         {
+            // AUTH-3: the counter resets on success — unless a concurrent failure locked the account meanwhile.
+            if (!await lockout.RecordSuccessAsync(user.Id, ct))
+            {
+                throw LoginFailed(http, events, user, "locked_out");
+            }
+
             if (check == PasswordCheck.ValidRehashNeeded)
             {
                 // AUTH-1: upgrade the hash to the current parameters on a successful login.
@@ -63,13 +75,21 @@ public static class AuthEndpoints
 
             user.LastLoginAt = time.GetUtcNow().UtcDateTime;
             // AUTH-5: every login starts a session (refresh-token family); its id is the token's sid.
-            return Task.FromResult(sessions.Start(user, http));
+            return sessions.Start(user, http);
         }, cancellationToken);
 
         var token = tokens.Issue(user.Id, user.TenantId, user.Roles, session.Sid);
         events.Emit(http, SecurityEventTypes.LoginSucceeded, SecurityOutcome.Success,
             actorId: user.Id.ToString(), tenantId: user.TenantId.ToString());
         return TypedResults.Ok(new TokenResponse(token.Token, "Bearer", token.ExpiresIn, refreshToken));
+    }
+
+    /// <summary>AUTH-2/AUTH-10: every failed login is the same 401; the reason goes to the security event only.</summary>
+    private static BusinessRuleException LoginFailed(HttpContext http, ISecurityEvents events, User? user, string reason)
+    {
+        events.Emit(http, SecurityEventTypes.LoginFailed, SecurityOutcome.Failure, reason: reason,
+            actorId: user?.Id.ToString(), tenantId: user?.TenantId.ToString());
+        return new BusinessRuleException(StatusCodes.Status401Unauthorized, "Invalid credentials.");
     }
 
     private static async Task<Ok<TokenResponse>> Refresh(RefreshRequest request, HttpContext http, UnitOfWork unitOfWork,

@@ -23,5 +23,11 @@ public sealed class User : TenantEntity
 
     public DateTime? LastLoginAt { get; set; }
 
+    /// <summary>AUTH-3: failed logins since the last successful login or lockout (changed only by conditional UPDATEs).</summary>
+    public int FailedLoginCount { get; set; }
+
+    /// <summary>AUTH-3: the account refuses every login until then; null when not locked.</summary>
+    public DateTime? LockedUntil { get; set; }
+
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 }

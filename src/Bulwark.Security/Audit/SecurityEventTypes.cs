@@ -12,6 +12,12 @@ public static class SecurityEventTypes
     /// <summary>AUTH-5: a spent refresh token was presented after the grace window; the family is revoked. Critical.</summary>
     public const string RefreshReuse = "auth.refresh.reuse";
     public const string SessionRevoked = "auth.session.revoked";
+
+    /// <summary>AUTH-3: an account passed the failed-login limit and is locked.</summary>
+    public const string AccountLocked = "auth.account.locked";
+
+    /// <summary>AUTH-3: an admin lifted an account's lockout.</summary>
+    public const string AccountUnlocked = "auth.account.unlocked";
     public const string AuthorizationDenied = "authz.denied";
 
     /// <summary>AZ-6: a record id of another tenant was requested (answered 404, like a missing one).</summary>

@@ -24,8 +24,9 @@ public sealed class JwtOptions
     public int ClockSkewSeconds { get; set; } = 30;
 
     /// <summary>
-    /// File holding the ES256 signing key (PKCS#8 PEM). Empty: <c>signing-key.pem</c> in the data folder,
-    /// generated on first start.
+    /// Legacy ES256 key file (PKCS#8 PEM; empty: <c>signing-key.pem</c> in the data folder). Read once, when the key
+    /// store (database) holds no key yet: the key is imported, encrypted, so tokens it signed stay valid. Keys are
+    /// otherwise generated and rotated in the database (<see cref="SigningKeyOptions"/>).
     /// </summary>
     [MaxLength(4096)]
     public string? SigningKeyPath { get; set; }

@@ -86,8 +86,18 @@ public static class BulwarkSecurityServiceCollectionExtensions
         // AUTH-4/AUTH-10: ES256 JWT bearer, pinned.
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<SigningKeyStore>();
+        // AUTH-4: key lifecycle (announce → active → retiring → retired), refreshed from the shared store.
+        services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.AnnounceLead >= 2 * o.RefreshInterval,
+                $"{SigningKeyOptions.SectionName}:AnnounceLead must be at least twice {SigningKeyOptions.SectionName}:RefreshInterval.")
+            .Validate(o => o.AnnounceLead < o.RotationInterval,
+                $"{SigningKeyOptions.SectionName}:AnnounceLead must be shorter than {SigningKeyOptions.SectionName}:RotationInterval.")
+            .ValidateOnStart();
+        services.AddHostedService<SigningKeyRefresher>();
         services.TryAddSingleton<AccessTokenIssuer>();
         services.TryAddSingleton<PasswordHashing>();
+        // AUTH-3: account lockout limits.
+        services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Validation.RichTextSanitizer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
 

@@ -5,7 +5,12 @@ namespace Bulwark.Api.Tests.Audit;
 /// <summary>Runs an admin verb of the real binary (a separate process) against a test database.</summary>
 internal static class CliProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, params string[] args) =>
+        RunWithAsync(database, new Dictionary<string, string?>(), args);
+
+    /// <summary>The same with extra settings (configuration keys with ':').</summary>
+    public static async Task<(int ExitCode, string Output)> RunWithAsync(TestDatabase database, IReadOnlyDictionary<string, string?> settings,
+        params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -20,7 +25,7 @@ internal static class CliProcess
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in database.Settings())
+        foreach (var (key, value) in database.Settings().Concat(settings))
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

@@ -16,7 +16,7 @@ public sealed class JwtValidationTests(SqliteApiFactory api) : IClassFixture<Sql
     private async Task<(ECDsa Key, JsonElement Me)> InstanceKeyAndUserAsync()
     {
         var token = await api.TokenForAsync("admin");
-        return (TokenForge.LoadInstanceKey(api.Database.DataDirectory), TokenForge.Decode(token));
+        return (TokenForge.LoadInstanceKey(api.Services), TokenForge.Decode(token));
     }
 
     private async Task<HttpResponseMessage> GetItemsWithAsync(string token)

@@ -1,21 +1,22 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Bulwark.Api.Tests.Authentication;
 
 /// <summary>
-/// Builds JWTs by hand — valid ones signed with the instance's own key (read from its data folder) and
+/// Builds JWTs by hand — valid ones signed with the instance's own key (read through the app's key store) and
 /// the forgeries attackers send — so each claim check can be shown to bite.
 /// </summary>
 internal static class TokenForge
 {
-    public static ECDsa LoadInstanceKey(string dataDirectory)
+    /// <summary>A copy of the instance's active signing key (AUTH-4: it lives encrypted in the database, so it is read through the app).</summary>
+    public static ECDsa LoadInstanceKey(IServiceProvider services)
     {
-        var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(Path.Combine(dataDirectory, "signing-key.pem")));
-        return key;
+        var active = (ECDsaSecurityKey)services.GetRequiredService<Bulwark.Security.Authentication.SigningKeyStore>().SigningCredentials.Key;
+        return ECDsa.Create(active.ECDsa.ExportParameters(includePrivateParameters: true));
     }
 
     public static string KeyId(ECDsa key) =>
