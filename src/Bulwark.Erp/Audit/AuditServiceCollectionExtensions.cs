@@ -1,4 +1,5 @@
 using Bulwark.Security.Audit;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,6 +21,8 @@ public static class AuditServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, AuditQueue>(sp => sp.GetRequiredService<AuditQueue>()));
         services.AddHostedService<AuditWriter>();
         services.TryAddScoped<AuditVerifier>();
+        services.TryAddSingleton<AuditChainStatus>();
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditApiJsonContext.Default));
         return services;
     }
 
