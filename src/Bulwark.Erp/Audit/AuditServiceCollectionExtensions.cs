@@ -16,7 +16,9 @@ public static class AuditServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHttpContextAccessor();
+        services.TryAddSingleton<AuditPending>();
         services.TryAddSingleton<AuditSaveChangesInterceptor>();
+        services.TryAddSingleton<AuditCommitInterceptor>();
         services.TryAddSingleton<AuditQueue>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, AuditQueue>(sp => sp.GetRequiredService<AuditQueue>()));
         services.AddHostedService<AuditWriter>();
@@ -33,6 +35,6 @@ public static class AuditServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var interceptor = services.GetService<AuditSaveChangesInterceptor>()
             ?? throw new InvalidOperationException("LOG-3: call AddBulwarkAudit() before UseBulwarkAudit().");
-        return options.AddInterceptors(interceptor);
+        return options.AddInterceptors(interceptor, services.GetRequiredService<AuditCommitInterceptor>());
     }
 }
