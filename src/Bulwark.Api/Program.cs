@@ -1,5 +1,6 @@
 using Bulwark.Api;
 using Bulwark.Api.Cli;
+using Bulwark.Erp.Audit;
 using Bulwark.Erp.Data;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
@@ -44,6 +45,7 @@ api.MapEmployees();
 api.MapWarehouses();
 api.MapStockLevels();
 api.MapStockMovements();
+api.MapAuditEvents();
 
 app.Run();
 return 0;

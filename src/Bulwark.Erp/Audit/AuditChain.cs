@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Erp.Audit;
@@ -10,7 +11,8 @@ namespace Bulwark.Erp.Audit;
 /// in-process <see cref="Data.WriteGate"/> (one writer, also across processes); on PostgreSQL a
 /// transaction-scoped advisory lock (released at commit or rollback) admits one appender at a time,
 /// across instances, and under READ COMMITTED the tail read after the lock sees the previous
-/// holder's committed event. The unique index on Sequence is the second wall.
+/// holder's committed event. The unique index on Sequence is the second wall. Events are appended
+/// at commit (<see cref="AuditCommitInterceptor"/>), so the lock covers only the append + commit.
 /// </summary>
 internal static class AuditChain
 {
@@ -19,9 +21,8 @@ internal static class AuditChain
 
     /// <summary>
     /// PostgreSQL: takes the chain lock for the rest of the transaction (no-op on SQLite, whose write
-    /// transactions are already exclusive). <see cref="Data.UnitOfWork"/> takes it first thing, so every
-    /// write unit acquires it before any row lock: lock order is always chain → rows, and a unit that
-    /// locks a row (ExecuteUpdate) and then saves can never deadlock against one holding the chain.
+    /// transactions are already exclusive). Taken only by <see cref="AppendAsync"/>, at commit, after
+    /// all of the transaction's work: its holder never waits for a row lock, so it cannot deadlock.
     /// </summary>
     public static async Task LockAsync(DbContext db, CancellationToken cancellationToken)
     {
@@ -31,22 +32,22 @@ internal static class AuditChain
         }
     }
 
-    public static async Task LinkAsync(DbContext db, IReadOnlyList<AuditEvent> pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends <paramref name="events"/> to the chain inside <paramref name="transaction"/> (the one
+    /// about to commit): chain lock, tail read, sequence + link + hash for each event, insert.
+    /// </summary>
+    public static async Task AppendAsync(DbContext owner, DbTransaction transaction, IReadOnlyList<AuditEvent> events,
+        CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("LOG-3: audit events are chained only inside a transaction.");
-        }
-
-        // Re-entrant within one transaction; taken on every save so a rolled-back savepoint cannot drop it.
+        await using var db = await AuditAppendContext.OpenAsync(owner, transaction, cancellationToken);
         await LockAsync(db, cancellationToken);
-        var tail = await db.Set<AuditEvent>().AsNoTracking()
+        var tail = await db.AuditEvents.AsNoTracking()
             .OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash })
             .FirstOrDefaultAsync(cancellationToken);
         var sequence = tail?.Sequence ?? 0;
         var previousHash = tail?.Hash;
-        foreach (var auditEvent in pending)
+        foreach (var auditEvent in events)
         {
             auditEvent.Sequence = ++sequence;
             auditEvent.Time = AuditHash.Normalize(auditEvent.Time);
@@ -54,5 +55,8 @@ internal static class AuditChain
             auditEvent.Hash = AuditHash.Compute(auditEvent);
             previousHash = auditEvent.Hash;
         }
+
+        db.AuditEvents.AddRange(events);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -13,19 +13,24 @@ namespace Bulwark.Erp.Audit;
 
 /// <summary>
 /// LOG-3: every created, updated or deleted record gets a <see cref="SecurityEventTypes.DataChanged"/>
-/// audit event with its field diff, chained and inserted by the same SaveChanges, in the same
-/// transaction as the change. Fail closed: if the audit row cannot be written, SaveChanges throws,
-/// the transaction rolls back and the change is not committed (the request ends in a generic 500).
+/// audit event with its field diff, described at SaveChanges and appended to the chain in the same
+/// transaction as the change, right before it commits (<see cref="AuditCommitInterceptor"/>). Fail
+/// closed: if the audit row cannot be written, the commit throws, the transaction rolls back and the
+/// change is not committed (the request ends in a generic 500). Audit events added to the context
+/// directly (the security-event writer) take the same path.
 /// Audit rows are append-only here: updating or deleting one through EF is refused.
 /// Writes that bypass SaveChanges (ExecuteUpdate/ExecuteSql) are not seen; feature code keeps those
 /// to counters (stock levels), whose movement records are audited.
 /// </summary>
-internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContextAccessor accessor) : SaveChangesInterceptor
+internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContextAccessor accessor, AuditPending pending) : SaveChangesInterceptor
 {
     private const string SystemActor = "system";
 
     /// <summary>Transactions this interceptor opened because the caller saved without one.</summary>
     private readonly ConditionalWeakTable<DbContext, IDbContextTransaction> _owned = [];
+
+    /// <summary>How many events were pending before the current save (dropped back to if it fails).</summary>
+    private readonly ConditionalWeakTable<DbContext, SaveMark> _saveMarks = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
         // LOG-3: the synchronous path would have to block on the chain lock; refusing it keeps every save audited.
@@ -47,9 +52,16 @@ internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContex
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is { } db && _owned.TryGetValue(db, out var transaction))
+        if (eventData.Context is not { } db)
+        {
+            return result;
+        }
+
+        _saveMarks.Remove(db);
+        if (_owned.TryGetValue(db, out var transaction))
         {
             _owned.Remove(db);
+            // LOG-3: the commit appends the pending events to the chain (AuditCommitInterceptor).
             await using (transaction)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -73,7 +85,7 @@ internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContex
 
     private async Task AppendAsync(DbContext db, CancellationToken cancellationToken)
     {
-        var pending = new List<AuditEvent>();
+        var added = new List<AuditEvent>();
         List<AuditEvent>? changes = null;
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var entry in db.ChangeTracker.Entries())
@@ -83,7 +95,7 @@ internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContex
                 switch (entry.State)
                 {
                     case EntityState.Added:
-                        pending.Add(auditEvent);
+                        added.Add(auditEvent);
                         break;
                     case EntityState.Modified or EntityState.Deleted:
                         throw new InvalidOperationException("LOG-3: audit events are append-only.");
@@ -109,21 +121,29 @@ internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContex
 
         if (changes is not null)
         {
-            db.AddRange(changes);
-            pending.AddRange(changes);
+            added.AddRange(changes);
         }
 
-        if (pending.Count == 0)
+        if (added.Count == 0)
         {
             return;
         }
 
+        // Appended at commit, not by this save: out of the business context's change tracker.
+        foreach (var auditEvent in added)
+        {
+            db.Entry(auditEvent).State = EntityState.Detached;
+        }
+
         if (db.Database.CurrentTransaction is null)
         {
+            // Opened before the events are handed over: starting a transaction resets the pending list.
             _owned.AddOrUpdate(db, await db.Database.BeginTransactionAsync(cancellationToken));
         }
 
-        await AuditChain.LinkAsync(db, pending, cancellationToken);
+        var batch = pending.For(db);
+        _saveMarks.AddOrUpdate(db, new SaveMark(batch.Count));
+        batch.AddRange(added);
     }
 
     private AuditEvent Describe(EntityEntry entry, string data, DateTime now)
@@ -162,11 +182,13 @@ internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContex
 
     private async Task AbandonAsync(DbContext db)
     {
-        // The audit rows of a failed save describe a change that did not happen: never retry them.
-        foreach (var entry in db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList())
+        // The audit events of a failed save describe a change that did not happen: never append them.
+        if (_saveMarks.TryGetValue(db, out var mark) && pending.TryGet(db, out var batch))
         {
-            entry.State = EntityState.Detached;
+            batch.TruncateTo(mark.Count);
         }
+
+        _saveMarks.Remove(db);
 
         if (_owned.TryGetValue(db, out var transaction))
         {
@@ -174,4 +196,6 @@ internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContex
             await transaction.DisposeAsync();   // disposing an uncommitted transaction rolls it back
         }
     }
+
+    private sealed record SaveMark(int Count);
 }

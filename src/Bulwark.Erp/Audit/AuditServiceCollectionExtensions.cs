@@ -1,4 +1,5 @@
 using Bulwark.Security.Audit;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,11 +16,15 @@ public static class AuditServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHttpContextAccessor();
+        services.TryAddSingleton<AuditPending>();
         services.TryAddSingleton<AuditSaveChangesInterceptor>();
+        services.TryAddSingleton<AuditCommitInterceptor>();
         services.TryAddSingleton<AuditQueue>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuditSink, AuditQueue>(sp => sp.GetRequiredService<AuditQueue>()));
         services.AddHostedService<AuditWriter>();
         services.TryAddScoped<AuditVerifier>();
+        services.TryAddSingleton<AuditChainStatus>();
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditApiJsonContext.Default));
         return services;
     }
 
@@ -30,6 +35,6 @@ public static class AuditServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var interceptor = services.GetService<AuditSaveChangesInterceptor>()
             ?? throw new InvalidOperationException("LOG-3: call AddBulwarkAudit() before UseBulwarkAudit().");
-        return options.AddInterceptors(interceptor);
+        return options.AddInterceptors(interceptor, services.GetRequiredService<AuditCommitInterceptor>());
     }
 }

@@ -9,7 +9,7 @@ public static class PagingExtensions
     /// <summary>VAL-5: one page (≤ 100 rows) and the total count, in the list shape of DESIGN.md.</summary>
     public static async Task<PagedResult<TResult>> ToPageAsync<T, TResult>(this IQueryable<T> query, PageQuery page,
         SortMap<T> sort, Expression<Func<T, TResult>> selector, CancellationToken cancellationToken)
-        where T : TenantEntity
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(page);
         ArgumentNullException.ThrowIfNull(sort);

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Bulwark.Security.Validation;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Erp.Data;
 
@@ -8,7 +9,7 @@ namespace Bulwark.Erp.Data;
 /// the endpoint's <c>WithListQuery</c> metadata, so the allow-list is declared once.
 /// </summary>
 public sealed class SortMap<T>
-    where T : TenantEntity
+    where T : class
 {
     private readonly Dictionary<string, Func<IQueryable<T>, bool, IOrderedQueryable<T>>> _keys = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];
@@ -28,6 +29,6 @@ public sealed class SortMap<T>
         ArgumentNullException.ThrowIfNull(page);
         var order = _keys.TryGetValue(page.Sort, out var apply) ? apply : _keys[_names[0]];
         // Id (UUIDv7) as tie-breaker keeps pages stable.
-        return order(query, page.Descending).ThenBy(e => e.Id);
+        return order(query, page.Descending).ThenBy(e => EF.Property<Guid>(e, "Id"));
     }
 }

@@ -11,10 +11,9 @@ public sealed class UnitOfWork(BulwarkDbContext db, WriteGate gate)
         ArgumentNullException.ThrowIfNull(work);
         using var _ = await gate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // LOG-3: the audit chain lock first (PostgreSQL), before any row lock the work takes.
-        await Audit.AuditChain.LockAsync(db, cancellationToken);
         var result = await work(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        // LOG-3: the commit appends the unit's audit events to the chain first (fail closed).
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
