@@ -5,7 +5,12 @@ namespace Bulwark.Api.Tests.Audit;
 /// <summary>Runs an admin verb of the real binary (a separate process) against a test database.</summary>
 internal static class CliProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, params string[] args) =>
+        RunAsync(database, new Dictionary<string, string?>(), args);
+
+    /// <summary>As <see cref="RunAsync(TestDatabase, string[])"/> with extra settings (later ones win).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TestDatabase database,
+        IReadOnlyDictionary<string, string?> extraSettings, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -20,7 +25,7 @@ internal static class CliProcess
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in database.Settings())
+        foreach (var (key, value) in database.Settings().Concat(extraSettings))
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
