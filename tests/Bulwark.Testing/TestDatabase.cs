@@ -34,6 +34,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string? DatabaseName { get; }
 
+    /// <summary>DATA-1/DATA-5: this database's master key (base64), so CLI verbs run in Production read what the host wrote.</summary>
+    public string MasterKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable(PostgresVariable)
         ?? throw new InvalidOperationException(
@@ -66,6 +69,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             ["BULWARK_DATA_DIR"] = DataDirectory,
             ["Bulwark:Database:Provider"] = "Sqlite",
+            ["Bulwark:Crypto:MasterKey"] = MasterKey,
         }
         : new()
         {
@@ -73,6 +77,7 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Bulwark:Database:Provider"] = "Postgres",
             ["Bulwark:Database:ConnectionString"] = ConnectionString,
             ["Bulwark:Database:AutoMigrate"] = "true",
+            ["Bulwark:Crypto:MasterKey"] = MasterKey,
         };
 
     public async ValueTask DisposeAsync()

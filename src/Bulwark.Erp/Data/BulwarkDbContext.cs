@@ -1,4 +1,5 @@
 using Bulwark.Erp.Audit;
+using Bulwark.Erp.Crypto;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Erp.Ledger;
@@ -24,7 +25,11 @@ public abstract class BulwarkDbContext : DbContext
         ArgumentNullException.ThrowIfNull(tenant);
         CurrentTenantId = tenant.TenantId;
         _time = time;
+        FieldCipher = options.FindExtension<Crypto.FieldEncryptionOptionsExtension>()?.Cipher;
     }
+
+    /// <summary>DATA-1: the cipher the encrypted columns of this context's model are bound to (null at design time).</summary>
+    internal Bulwark.Security.Crypto.FieldCipher? FieldCipher { get; }
 
     /// <summary>The tenant of this unit of work; EF Core parameterizes the query filter on it.</summary>
     public Guid? CurrentTenantId { get; }
@@ -96,6 +101,9 @@ public abstract class BulwarkDbContext : DbContext
 
         // AZ-4: lines carry their own tenant so they are filtered even when queried directly.
         modelBuilder.Entity<JournalLine>().HasQueryFilter(l => l.TenantId == CurrentTenantId);
+
+        // DATA-1: properties marked IsEncrypted become AES-256-GCM envelopes bound to this host's cipher.
+        modelBuilder.UseFieldEncryption(FieldCipher);
     }
 
     private void ConfigureTenantEntity<T>(ModelBuilder modelBuilder)

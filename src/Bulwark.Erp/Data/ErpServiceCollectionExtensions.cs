@@ -1,5 +1,6 @@
 using Bulwark.Erp.Audit;
 using Bulwark.Erp.Authorization;
+using Bulwark.Erp.Crypto;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Security.Hosting;
@@ -39,12 +40,14 @@ public static class ErpServiceCollectionExtensions
         {
             services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>((sp, options) =>
                 options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName))
-                    .UseBulwarkAudit(sp));
+                    .UseBulwarkAudit(sp)
+                    .UseBulwarkFieldEncryption(sp));   // DATA-1
         }
         else
         {
             services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>((sp, options) =>
-                options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp));
+                options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
+                    .UseBulwarkFieldEncryption(sp));   // DATA-1
         }
 
         services.AddExceptionHandler<ErpExceptionHandler>();
@@ -70,6 +73,7 @@ public static class ErpServiceCollectionExtensions
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Ledger.LedgerJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
         });
+        services.AddScoped<Crypto.DataKeyRotator>();   // DATA-1: rotate-data-keys
         services.AddTransient<DatabaseInitializer>();
         services.AddTransient<Seeding.DemoSeeder>();
         return builder;

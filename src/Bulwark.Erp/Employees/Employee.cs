@@ -4,7 +4,7 @@ namespace Bulwark.Erp.Employees;
 
 /// <summary>
 /// An employee record. <see cref="NationalId"/>, <see cref="Iban"/> and <see cref="SalaryCents"/> are
-/// sensitive: plain columns for now, encrypted at rest by the data-protection issue (DATA-1).
+/// sensitive: clear here, AES-256-GCM encrypted in the database by the EF model (DATA-1, <see cref="EmployeeConfiguration"/>).
 /// </summary>
 public sealed class Employee : TenantEntity
 {

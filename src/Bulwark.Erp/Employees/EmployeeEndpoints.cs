@@ -2,6 +2,7 @@ using Bulwark.Erp.Authorization;
 using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using System.Security.Claims;
+using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +18,7 @@ public static class EmployeeEndpoints
     {
         var group = api.MapGroup("/employees").WithTags("Employees");
         group.MapGet("/", ListEmployees).WithName("ListEmployees").RequirePermission(Permissions.EmployeesRead, Permissions.EmployeesReadReports)
-            .WithListQuery(EmployeeService.Sort.Names, "department", "status", "managerId").WithCompression();
+            .WithListQuery(EmployeeService.Sort.Names, "department", "status", "managerId", "nationalId").WithCompression();
         group.MapGet("/{id:guid}", GetEmployee).WithName("GetEmployee")
             .RequirePermission(Permissions.EmployeesRead, Permissions.EmployeesReadOwn, Permissions.EmployeesReadReports);
         group.MapPost("/", CreateEmployee).WithName("CreateEmployee").RequirePermission(Permissions.EmployeesWrite);
@@ -26,16 +27,25 @@ public static class EmployeeEndpoints
     }
 
     private static async Task<Ok<PagedResult<EmployeeResponse>>> ListEmployees(
-        PageQuery page, string? department, string? status, Guid? managerId, ClaimsPrincipal user,
+        PageQuery page, string? department, string? status, Guid? managerId, string? nationalId, ClaimsPrincipal user,
         EmployeeService employees, CancellationToken cancellationToken)
     {
         // VAL-6: filter values are checked like body fields (a status outside the enum is an error, not an empty page).
         var errors = new ValidationErrors();
         errors.PlainText("department", department, EmployeeContracts.DepartmentMaxLength, required: false);
         errors.OneOf("status", status, EmployeeContracts.Statuses, required: false);
+        errors.PlainText("nationalId", nationalId, EmployeeContracts.NationalIdMaxLength, required: false);
         errors.ThrowIfAny();
-        return TypedResults.Ok(await employees.ListAsync(page, department, status, managerId,
-            EmployeeVisibility.CanReadSensitive(user), cancellationToken));
+        var canReadSensitive = EmployeeVisibility.CanReadSensitive(user);
+        if (nationalId is not null && !canReadSensitive)
+        {
+            // DATA-1/AZ-5: searching by a sensitive value is reading it; only callers who may read it may search.
+            throw new BusinessRuleException(StatusCodes.Status403Forbidden,
+                "Filtering by nationalId requires permission to read sensitive employee fields.");
+        }
+
+        return TypedResults.Ok(await employees.ListAsync(page, department, status, managerId, nationalId,
+            canReadSensitive, cancellationToken));
     }
 
     private static async Task<Results<Ok<EmployeeResponse>, NotFound>> GetEmployee(

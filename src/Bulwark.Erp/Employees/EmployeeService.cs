@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Bulwark.Erp.Crypto;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Validation;
@@ -34,9 +35,15 @@ public sealed class EmployeeService(BulwarkDbContext db, UnitOfWork unitOfWork, 
     private static readonly Func<Employee, EmployeeResponse> ToPublicResponseCompiled = ToPublicResponse.Compile();
 
     public Task<PagedResult<EmployeeResponse>> ListAsync(PageQuery page, string? department, string? status, Guid? managerId,
-        bool includeSensitive, CancellationToken cancellationToken)
+        string? nationalId, bool includeSensitive, CancellationToken cancellationToken)
     {
         var query = db.Employees.AsNoTracking();
+        if (nationalId is not null)
+        {
+            // DATA-1: exact match on the keyed blind index; the clear value never reaches SQL.
+            query = query.WhereBlindIndexEquals(db, nameof(Employee.NationalId), nationalId);
+        }
+
         if (department is not null)
         {
             query = query.Where(e => e.Department == department);

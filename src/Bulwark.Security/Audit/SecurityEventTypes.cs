@@ -39,6 +39,9 @@ public static class SecurityEventTypes
     /// <summary>LOG-3: a record was created, updated or deleted (Action); Data holds the redacted field diff.</summary>
     public const string DataChanged = "data.changed";
 
+    /// <summary>DATA-1: a stored encrypted value failed its integrity check (altered database or wrong master key).</summary>
+    public const string DataIntegrityFailed = "data.integrity.failed";
+
     /// <summary>LOG-6: event types that are logged at Critical level, for alerting.</summary>
     public static bool IsCritical(string type) => string.Equals(type, RefreshReuse, StringComparison.Ordinal);
 }

@@ -1,6 +1,7 @@
 using Bulwark.Security.Audit;
 using Bulwark.Security.Authorization;
 using Bulwark.Security.Authentication;
+using Bulwark.Security.Crypto;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
 using Bulwark.Security.RateLimiting;
@@ -146,6 +147,9 @@ public static class BulwarkSecurityServiceCollectionExtensions
 
         // RL-1..5: tiered rate limits, allow-list, password-hashing gate.
         services.AddBulwarkRateLimiting();
+
+        // DATA-1/DATA-5: field encryption keyed from the master key (required outside Development).
+        services.AddBulwarkCrypto();
 
         services.AddHealthChecks();
         return builder;

@@ -8,6 +8,10 @@ internal static class CliProcess
     public static Task<(int ExitCode, string Output)> RunAsync(TestDatabase database, params string[] args) =>
         RunWithAsync(database, new Dictionary<string, string?>(), args);
 
+    /// <summary>As <see cref="RunAsync(TestDatabase, string[])"/> with extra settings (later ones win).</summary>
+    public static Task<(int ExitCode, string Output)> RunAsync(TestDatabase database,
+        IReadOnlyDictionary<string, string?> extraSettings, params string[] args) => RunWithAsync(database, extraSettings, args);
+
     /// <summary>The same with extra settings (configuration keys with ':').</summary>
     public static async Task<(int ExitCode, string Output)> RunWithAsync(TestDatabase database, IReadOnlyDictionary<string, string?> settings,
         params string[] args)

@@ -42,6 +42,7 @@ public sealed class MigrateVerbTests
             ["BULWARK_DATA_DIR"] = database.DataDirectory,
             ["Bulwark__Database__Provider"] = "Postgres",
             ["Bulwark__Database__ConnectionString"] = database.ConnectionString!,
+            ["Bulwark__Crypto__MasterKey"] = database.MasterKey,   // DATA-5: required outside Development
         };
 
         var first = await RunAsync(environment, "migrate");

@@ -99,6 +99,9 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("DataKeyId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Department")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -114,7 +117,8 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
 
                     b.Property<string>("Iban")
                         .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
+                        .HasColumnType("character varying(512)")
+                        .HasAnnotation("Bulwark:EncryptedPurpose", "employee.iban");
 
                     b.Property<string>("LastName")
                         .IsRequired()
@@ -126,15 +130,23 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
 
                     b.Property<string>("NationalId")
                         .HasMaxLength(512)
-                        .HasColumnType("character varying(512)");
+                        .HasColumnType("character varying(512)")
+                        .HasAnnotation("Bulwark:EncryptedPurpose", "employee.nationalId");
+
+                    b.Property<string>("NationalIdIndex")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasAnnotation("Bulwark:BlindIndexOf", "NationalId|employee.nationalId");
 
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<long?>("SalaryCents")
-                        .HasColumnType("bigint");
+                    b.Property<string>("SalaryCents")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasAnnotation("Bulwark:EncryptedPurpose", "employee.salary");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -163,11 +175,15 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DataKeyId");
+
                     b.HasIndex("ManagerId");
 
                     b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "LastName");
+
+                    b.HasIndex("TenantId", "NationalIdIndex");
 
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();

@@ -94,6 +94,9 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DataKeyId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Department")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -109,7 +112,8 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
 
                     b.Property<string>("Iban")
                         .HasMaxLength(512)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Bulwark:EncryptedPurpose", "employee.iban");
 
                     b.Property<string>("LastName")
                         .IsRequired()
@@ -121,15 +125,23 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
 
                     b.Property<string>("NationalId")
                         .HasMaxLength(512)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Bulwark:EncryptedPurpose", "employee.nationalId");
+
+                    b.Property<string>("NationalIdIndex")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Bulwark:BlindIndexOf", "NationalId|employee.nationalId");
 
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("SalaryCents")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("SalaryCents")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Bulwark:EncryptedPurpose", "employee.salary");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -158,11 +170,15 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DataKeyId");
+
                     b.HasIndex("ManagerId");
 
                     b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "LastName");
+
+                    b.HasIndex("TenantId", "NationalIdIndex");
 
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();

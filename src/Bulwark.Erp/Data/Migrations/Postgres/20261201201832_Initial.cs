@@ -108,7 +108,9 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     NationalId = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
                     Iban = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
-                    SalaryCents = table.Column<long>(type: "bigint", nullable: true),
+                    SalaryCents = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    DataKeyId = table.Column<int>(type: "integer", nullable: true),
+                    NationalIdIndex = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -459,6 +461,11 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
                 columns: new[] { "TenantId", "Time" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_employees_DataKeyId",
+                table: "employees",
+                column: "DataKeyId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_employees_ManagerId",
                 table: "employees",
                 column: "ManagerId");
@@ -472,6 +479,11 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
                 name: "IX_employees_TenantId_LastName",
                 table: "employees",
                 columns: new[] { "TenantId", "LastName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_employees_TenantId_NationalIdIndex",
+                table: "employees",
+                columns: new[] { "TenantId", "NationalIdIndex" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_employees_TenantId_Number",

@@ -108,7 +108,9 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     NationalId = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
                     Iban = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    SalaryCents = table.Column<long>(type: "INTEGER", nullable: true),
+                    SalaryCents = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    DataKeyId = table.Column<int>(type: "INTEGER", nullable: true),
+                    NationalIdIndex = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -459,6 +461,11 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                 columns: new[] { "TenantId", "Time" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_employees_DataKeyId",
+                table: "employees",
+                column: "DataKeyId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_employees_ManagerId",
                 table: "employees",
                 column: "ManagerId");
@@ -472,6 +479,11 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                 name: "IX_employees_TenantId_LastName",
                 table: "employees",
                 columns: new[] { "TenantId", "LastName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_employees_TenantId_NationalIdIndex",
+                table: "employees",
+                columns: new[] { "TenantId", "NationalIdIndex" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_employees_TenantId_Number",
