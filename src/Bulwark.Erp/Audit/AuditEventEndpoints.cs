@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using System.Linq.Expressions;
 using System.Text.Json;
 using Bulwark.Erp.Data;
@@ -34,8 +36,8 @@ public static class AuditEventEndpoints
     public static RouteGroupBuilder MapAuditEvents(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/audit-events").WithTags("Audit")
-            // LOG-3 / AZ-2 (interim): admin and auditor only; becomes the audit:read permission.
-            .RequireAuthorization(p => p.RequireRole("admin", "auditor"));
+            // LOG-3 / AZ-2: the audit:read permission (admin, auditor).
+            .RequirePermission(Permissions.AuditRead);
         group.MapGet("/", ListAuditEvents).WithName("ListAuditEvents")
             .WithListQuery(Sort.Names, "from", "to", "actor", "type", "resource");
         group.MapGet("/chain", GetChainStatus).WithName("GetAuditChainStatus");

@@ -1,3 +1,5 @@
+using Bulwark.Erp.Authorization;
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Audit;
 using Bulwark.Security.Authentication;
@@ -15,9 +17,8 @@ public static class UserLockoutEndpoints
     public static RouteGroupBuilder MapUserLockout(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/users").WithTags("Users");
-        // Interim rule until permissions land (users:manage): tenant admins only.
-        group.MapPost("/{id:guid}/unlock", Unlock).WithName("UnlockUser")
-            .RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        // AUTH-3 / AZ-2: lifting a lock is user management.
+        group.MapPost("/{id:guid}/unlock", Unlock).WithName("UnlockUser").RequirePermission(Permissions.UsersManage);
         return group;
     }
 
