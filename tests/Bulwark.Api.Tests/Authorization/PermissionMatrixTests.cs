@@ -84,7 +84,7 @@ public sealed class PermissionMatrixTests(SqliteApiFactory api) : IClassFixture<
         // employee: the stored roles decide. The same user's own record stays readable.
         using var client = api.CreateClient();
         var real = await LoginAsync(client, Roles.Employee);
-        using var key = Authentication.TokenForge.LoadInstanceKey(api.Database.DataDirectory);
+        using var key = Authentication.TokenForge.LoadInstanceKey(api.Services);
         var claims = Authentication.TokenForge.Claims(Authentication.TokenForge.Decode(real));
         Assert.Equal(new[] { "admin" }, (string[])claims["roles"]!);
         var forged = Authentication.TokenForge.SignEs256(Authentication.TokenForge.Header(key), claims, key);

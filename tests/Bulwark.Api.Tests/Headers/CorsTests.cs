@@ -207,7 +207,7 @@ public sealed class CorsTests(CorsApiFactory api) : IClassFixture<CorsApiFactory
         var settings = database.Settings();
         settings["ALLOWED_ORIGINS"] = "*";
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => ApiProcess.StartAsync(settings, timeout: TimeSpan.FromSeconds(20)));
+            () => ApiProcess.StartAsync(settings, timeout: TimeSpan.FromSeconds(150)));
         Assert.Contains("API exited", error.Message, StringComparison.Ordinal);
         Assert.Contains("ALLOWED_ORIGINS", error.Message, StringComparison.Ordinal);
     }
