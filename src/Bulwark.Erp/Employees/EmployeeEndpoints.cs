@@ -1,7 +1,6 @@
 using Bulwark.Erp.Authorization;
-using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
-using System.Security.Claims;
+using Bulwark.Security.Authorization;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -15,18 +14,22 @@ public static class EmployeeEndpoints
 {
     public static RouteGroupBuilder MapEmployees(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/employees").WithTags("Employees");
+        var group = api.MapGroup("/employees").WithTags("Employees").AuditCrossTenantIds<Employee>();
+        // AZ-3: a manager lists only their direct reports (ListScope).
         group.MapGet("/", ListEmployees).WithName("ListEmployees").RequirePermission(Permissions.EmployeesRead, Permissions.EmployeesReadReports)
             .WithListQuery(EmployeeService.Sort.Names, "department", "status", "managerId").WithCompression();
+        // AZ-3: which of these applies to the record is decided by EmployeeAccessHandler.
         group.MapGet("/{id:guid}", GetEmployee).WithName("GetEmployee")
             .RequirePermission(Permissions.EmployeesRead, Permissions.EmployeesReadOwn, Permissions.EmployeesReadReports);
         group.MapPost("/", CreateEmployee).WithName("CreateEmployee").RequirePermission(Permissions.EmployeesWrite);
         group.MapPut("/{id:guid}", UpdateEmployee).WithName("UpdateEmployee").RequirePermission(Permissions.EmployeesWrite);
+        group.MapPatch("/{id:guid}", UpdateEmployeeProfile).WithName("UpdateEmployeeProfile")
+            .RequirePermission(Permissions.EmployeesWrite, Permissions.EmployeesUpdateOwn);
         return group;
     }
 
     private static async Task<Ok<PagedResult<EmployeeResponse>>> ListEmployees(
-        PageQuery page, string? department, string? status, Guid? managerId, ClaimsPrincipal user,
+        PageQuery page, string? department, string? status, Guid? managerId, HttpContext http,
         EmployeeService employees, CancellationToken cancellationToken)
     {
         // VAL-6: filter values are checked like body fields (a status outside the enum is an error, not an empty page).
@@ -34,30 +37,71 @@ public static class EmployeeEndpoints
         errors.PlainText("department", department, EmployeeContracts.DepartmentMaxLength, required: false);
         errors.OneOf("status", status, EmployeeContracts.Statuses, required: false);
         errors.ThrowIfAny();
+        var permissions = await http.GetPermissionsAsync();
+        if (EmployeeAccess.ListScope(permissions) is { } reportsOf)
+        {
+            // AZ-3: only direct reports; asking for someone else's reports yields nobody.
+            managerId = managerId is null || managerId == reportsOf ? reportsOf : Guid.Empty;
+        }
+
         return TypedResults.Ok(await employees.ListAsync(page, department, status, managerId,
-            EmployeeVisibility.CanReadSensitive(user), cancellationToken));
+            EmployeeVisibility.CanReadSensitive(permissions), cancellationToken));
     }
 
-    private static async Task<Results<Ok<EmployeeResponse>, NotFound>> GetEmployee(
-        Guid id, ClaimsPrincipal user, EmployeeService employees, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EmployeeResponse>, NotFound, ForbiddenProblemResult>> GetEmployee(
+        Guid id, HttpContext http, EmployeeService employees, CancellationToken cancellationToken)
     {
         // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
-        var employee = await employees.FindAsync(id, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
-        return EndpointResults.OkOrNotFound(employee);
+        var target = await employees.FindAccessTargetAsync(id, cancellationToken);
+        if (target is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!await http.AuthorizeResourceAsync(target, EmployeeAccess.Read))
+        {
+            return ForbiddenProblemResult.Instance;
+        }
+
+        var permissions = await http.GetPermissionsAsync();
+        var employee = await employees.FindAsync(id, EmployeeVisibility.CanReadSensitive(permissions, id), cancellationToken);
+        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
     }
 
     private static async Task<Created<EmployeeResponse>> CreateEmployee(
-        CreateEmployeeRequest request, ClaimsPrincipal user, EmployeeService employees, CancellationToken cancellationToken)
+        CreateEmployeeRequest request, HttpContext http, EmployeeService employees, CancellationToken cancellationToken)
     {
-        var employee = await employees.CreateAsync(request, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
+        var permissions = await http.GetPermissionsAsync();
+        var employee = await employees.CreateAsync(request, EmployeeVisibility.CanReadSensitive(permissions), cancellationToken);
         return TypedResults.Created($"/api/v1/employees/{employee.Id}", employee);
     }
 
     private static async Task<Results<Ok<EmployeeResponse>, NotFound>> UpdateEmployee(
-        Guid id, UpdateEmployeeRequest request, ClaimsPrincipal user, EmployeeService employees,
+        Guid id, UpdateEmployeeRequest request, HttpContext http, EmployeeService employees,
         CancellationToken cancellationToken)
     {
-        var employee = await employees.UpdateAsync(id, request, EmployeeVisibility.CanReadSensitive(user), cancellationToken);
+        var permissions = await http.GetPermissionsAsync();
+        var employee = await employees.UpdateAsync(id, request, EmployeeVisibility.CanReadSensitive(permissions, id), cancellationToken);
         return EndpointResults.OkOrNotFound(employee);
+    }
+
+    private static async Task<Results<Ok<EmployeeResponse>, NotFound, ForbiddenProblemResult>> UpdateEmployeeProfile(
+        Guid id, UpdateEmployeeProfileRequest request, HttpContext http, EmployeeService employees,
+        CancellationToken cancellationToken)
+    {
+        var target = await employees.FindAccessTargetAsync(id, cancellationToken);
+        if (target is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!await http.AuthorizeResourceAsync(target, EmployeeAccess.UpdateProfile))
+        {
+            return ForbiddenProblemResult.Instance;
+        }
+
+        var permissions = await http.GetPermissionsAsync();
+        var employee = await employees.UpdateProfileAsync(id, request, EmployeeVisibility.CanReadSensitive(permissions, id), cancellationToken);
+        return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
     }
 }
