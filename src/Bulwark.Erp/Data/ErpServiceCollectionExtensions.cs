@@ -44,7 +44,8 @@ public static class ErpServiceCollectionExtensions
         else
         {
             services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>((sp, options) =>
-                options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp));
+                options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
+                    .AddInterceptors(new TenantSessionInterceptor(sp.GetRequiredService<ICurrentTenant>())));   // AZ-4: RLS tenant setting
         }
 
         services.AddExceptionHandler<ErpExceptionHandler>();
