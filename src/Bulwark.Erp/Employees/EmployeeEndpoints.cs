@@ -3,6 +3,7 @@ using Bulwark.Erp.Data;
 using Bulwark.Security.Authorization;
 using Bulwark.Security.Headers;
 using Bulwark.Security.Validation;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,16 +52,12 @@ public static class EmployeeEndpoints
     private static async Task<Results<Ok<EmployeeResponse>, NotFound, ForbiddenProblemResult>> GetEmployee(
         Guid id, HttpContext http, EmployeeService employees, CancellationToken cancellationToken)
     {
-        // AZ-4: the tenant query filter makes another tenant's id look exactly like a missing one.
-        var target = await employees.FindAccessTargetAsync(id, cancellationToken);
-        if (target is null)
+        switch (await AuthorizeAsync(id, EmployeeAccess.Read, http, employees, cancellationToken))
         {
-            return TypedResults.NotFound();
-        }
-
-        if (!await http.AuthorizeResourceAsync(target, EmployeeAccess.Read))
-        {
-            return ForbiddenProblemResult.Instance;
+            case StatusCodes.Status404NotFound:
+                return TypedResults.NotFound();
+            case StatusCodes.Status403Forbidden:
+                return ForbiddenProblemResult.Instance;
         }
 
         var permissions = await http.GetPermissionsAsync();
@@ -89,19 +86,32 @@ public static class EmployeeEndpoints
         Guid id, UpdateEmployeeProfileRequest request, HttpContext http, EmployeeService employees,
         CancellationToken cancellationToken)
     {
-        var target = await employees.FindAccessTargetAsync(id, cancellationToken);
-        if (target is null)
+        switch (await AuthorizeAsync(id, EmployeeAccess.UpdateProfile, http, employees, cancellationToken))
         {
-            return TypedResults.NotFound();
-        }
-
-        if (!await http.AuthorizeResourceAsync(target, EmployeeAccess.UpdateProfile))
-        {
-            return ForbiddenProblemResult.Instance;
+            case StatusCodes.Status404NotFound:
+                return TypedResults.NotFound();
+            case StatusCodes.Status403Forbidden:
+                return ForbiddenProblemResult.Instance;
         }
 
         var permissions = await http.GetPermissionsAsync();
         var employee = await employees.UpdateProfileAsync(id, request, EmployeeVisibility.CanReadSensitive(permissions, id), cancellationToken);
         return employee is null ? TypedResults.NotFound() : TypedResults.Ok(employee);
+    }
+
+    /// <summary>
+    /// AZ-4 then AZ-3: 404 when the id is not an employee of the caller's tenant (the query filter hides other
+    /// tenants), 403 when the ownership rule refuses (audited), 200 when allowed.
+    /// </summary>
+    private static async Task<int> AuthorizeAsync(Guid id, OperationAuthorizationRequirement requirement, HttpContext http,
+        EmployeeService employees, CancellationToken cancellationToken)
+    {
+        var target = await employees.FindAccessTargetAsync(id, cancellationToken);
+        if (target is null)
+        {
+            return StatusCodes.Status404NotFound;
+        }
+
+        return await http.AuthorizeResourceAsync(target, requirement) ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden;
     }
 }
