@@ -10,6 +10,7 @@ public static class ErpAuthorizationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddScoped<IPermissionSource, ErpPermissionSource>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, Employees.EmployeeAccessHandler>());
         return services;
     }
 }

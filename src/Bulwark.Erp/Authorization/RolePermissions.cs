@@ -20,7 +20,7 @@ public static class RolePermissions
         [Roles.Inventory] = [.. Self, P.InventoryRead, P.InventoryWrite, P.InventoryAdjust],
         [Roles.Manager] = [.. Self, P.EmployeesReadReports],
         [Roles.Employee] = Self,
-        [Roles.Auditor] = [.. Self, P.LedgerRead, P.InventoryRead, P.AuditRead, P.UsersRead],
+        [Roles.Auditor] = [.. Self, P.EmployeesRead, P.LedgerRead, P.InventoryRead, P.AuditRead, P.UsersRead],
     }.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>The union of what <paramref name="roles"/> grant.</summary>

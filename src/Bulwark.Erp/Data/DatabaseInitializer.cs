@@ -13,7 +13,8 @@ public sealed partial class DatabaseInitializer(
     IOptions<DatabaseOptions> options,
     IHostEnvironment environment,
     DemoSeeder seeder,
-    ILogger<DatabaseInitializer> logger)
+    ILogger<DatabaseInitializer> logger,
+    IServiceProvider services)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -29,8 +30,33 @@ public sealed partial class DatabaseInitializer(
             }
         }
 
+        if (!options.Value.IsSqlite)
+        {
+            // DATA-3: schema changes as the owner; then the hand-written RLS policies and grants (AZ-4).
+            await using var owner = OwnerContext();
+            var target = owner ?? db;
+            await target.Database.MigrateAsync(cancellationToken);
+            await Authorization.PostgresRowLevelSecurity.ApplyAsync(target, options.Value.ApplicationRole, cancellationToken);
+            LogMigrated(logger, options.Value.Provider);
+            return;
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         LogMigrated(logger, options.Value.Provider);
+    }
+
+    /// <summary>DATA-3: a context on the owner connection when one is configured (Postgres), else null.</summary>
+    private PostgresBulwarkDbContext? OwnerContext()
+    {
+        var ownerConnection = options.Value.MigrationConnectionString;
+        if (options.Value.IsSqlite || string.IsNullOrWhiteSpace(ownerConnection))
+        {
+            return null;
+        }
+
+        var builder = new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql(ownerConnection);
+        Audit.AuditServiceCollectionExtensions.UseBulwarkAudit(builder, services);
+        return new PostgresBulwarkDbContext(builder.Options, NoTenant.Instance, services.GetRequiredService<TimeProvider>());
     }
 
     /// <summary>Start-up: migrate when configured (default for SQLite), seed the demo data in Development only.</summary>
@@ -43,7 +69,10 @@ public sealed partial class DatabaseInitializer(
 
         if (environment.IsDevelopment())
         {
-            await seeder.SeedAsync(cancellationToken);
+            // DATA-3: the seed writes every tenant's rows, so it runs as the owner when one is configured.
+            await using var owner = OwnerContext();
+            await (owner is null ? seeder : ActivatorUtilities.CreateInstance<DemoSeeder>(services, (BulwarkDbContext)owner))
+                .SeedAsync(cancellationToken);
         }
     }
 

@@ -18,6 +18,18 @@ public sealed class DatabaseOptions
     /// <summary>Apply pending migrations at start. Default: true for Sqlite; for Postgres run the <c>migrate</c> verb instead.</summary>
     public bool? AutoMigrate { get; set; }
 
+    /// <summary>
+    /// DATA-3 (Postgres): connection of the schema owner role, used by <c>migrate</c> (and AutoMigrate) and the
+    /// Development seed; <see cref="ConnectionString"/> is then the application role (DML only, subject to
+    /// row-level security). Empty: migrations use <see cref="ConnectionString"/>.
+    /// </summary>
+    [MaxLength(4096)]
+    public string? MigrationConnectionString { get; set; }
+
+    /// <summary>DATA-3 (Postgres): the role the application connects as; migrate grants it DML only. Default <c>bulwark_app</c>.</summary>
+    [MaxLength(63), RegularExpression("^[a-z_][a-z0-9_]*$")]
+    public string ApplicationRole { get; set; } = "bulwark_app";
+
     public bool IsSqlite => Provider == DatabaseProviders.Sqlite;
 }
 

@@ -47,7 +47,8 @@ public static class ErpServiceCollectionExtensions
         {
             services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>((sp, options) =>
                 options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
-                    .UseBulwarkFieldEncryption(sp));   // DATA-1
+                    .UseBulwarkFieldEncryption(sp)   // DATA-1
+                    .AddInterceptors(new TenantSessionInterceptor(sp.GetRequiredService<ICurrentTenant>())));   // AZ-4: RLS tenant setting
         }
 
         services.AddExceptionHandler<ErpExceptionHandler>();

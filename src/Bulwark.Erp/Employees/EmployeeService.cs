@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Erp.Employees;
 
-public sealed class EmployeeService(BulwarkDbContext db, UnitOfWork unitOfWork, TimeProvider time)
+public sealed partial class EmployeeService(BulwarkDbContext db, UnitOfWork unitOfWork, TimeProvider time)
 {
     /// <summary>How far up the management chain a cycle check walks before it gives up (422).</summary>
     public const int MaxManagementDepth = 256;

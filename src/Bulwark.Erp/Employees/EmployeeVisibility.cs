@@ -1,6 +1,4 @@
-using System.Security.Claims;
-using Bulwark.Erp.Users;
-using Bulwark.Security.Authentication;
+using Bulwark.Security.Authorization;
 
 namespace Bulwark.Erp.Employees;
 
@@ -11,13 +9,17 @@ namespace Bulwark.Erp.Employees;
 /// </summary>
 public static class EmployeeVisibility
 {
-    /// <summary>
-    /// AZ-5 (simple form): roles admin and hr only, read from the authenticated principal. The authorization
-    /// issue replaces this with the employees:read-sensitive permission (and the employee's own record).
-    /// </summary>
-    public static bool CanReadSensitive(ClaimsPrincipal user)
+    /// <summary>employees:read-sensitive (current roles), or the caller's own employee record.</summary>
+    public static bool CanReadSensitive(CallerPermissions permissions, Guid employeeId)
     {
-        var caller = CallerContext.From(user);
-        return caller is not null && (caller.IsInRole(Roles.Admin) || caller.IsInRole(Roles.Hr));
+        ArgumentNullException.ThrowIfNull(permissions);
+        return CanReadSensitive(permissions) || permissions.LinkedRecordId == employeeId;
+    }
+
+    /// <summary>For lists and writes: employees:read-sensitive only.</summary>
+    public static bool CanReadSensitive(CallerPermissions permissions)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        return permissions.Has(Authorization.Permissions.EmployeesReadSensitive);
     }
 }

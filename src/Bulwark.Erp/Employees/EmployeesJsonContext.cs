@@ -8,6 +8,7 @@ namespace Bulwark.Erp.Employees;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CreateEmployeeRequest))]
 [JsonSerializable(typeof(UpdateEmployeeRequest))]
+[JsonSerializable(typeof(UpdateEmployeeProfileRequest))]
 [JsonSerializable(typeof(EmployeeResponse))]
 [JsonSerializable(typeof(PagedResult<EmployeeResponse>))]
 internal sealed partial class EmployeesJsonContext : JsonSerializerContext;

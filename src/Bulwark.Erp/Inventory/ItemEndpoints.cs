@@ -14,7 +14,7 @@ public static class ItemEndpoints
 {
     public static RouteGroupBuilder MapItems(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/items").WithTags("Inventory");
+        var group = api.MapGroup("/items").WithTags("Inventory").AuditCrossTenantIds<Item>();
         group.MapGet("/", ListItems).WithName("ListItems").RequirePermission(Permissions.InventoryRead)
             .WithListQuery(ItemService.Sort.Names, "active", "sku").WithCompression();
         group.MapGet("/{id:guid}", GetItem).WithName("GetItem").RequirePermission(Permissions.InventoryRead);

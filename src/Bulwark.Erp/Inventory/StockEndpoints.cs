@@ -26,7 +26,7 @@ public static class StockEndpoints
     /// <summary>Movements are immutable: list, read and record — no update, no delete.</summary>
     public static RouteGroupBuilder MapStockMovements(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/stock-movements").WithTags("Inventory");
+        var group = api.MapGroup("/stock-movements").WithTags("Inventory").AuditCrossTenantIds<StockMovement>();
         group.MapGet("/", ListStockMovements).WithName("ListStockMovements").RequirePermission(Permissions.InventoryRead)
             .WithListQuery(StockService.MovementSort.Names, "itemId", "warehouseId", "type").WithCompression();
         group.MapGet("/{id:guid}", GetStockMovement).WithName("GetStockMovement").RequirePermission(Permissions.InventoryRead);

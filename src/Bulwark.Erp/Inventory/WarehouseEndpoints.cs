@@ -14,7 +14,7 @@ public static class WarehouseEndpoints
 {
     public static RouteGroupBuilder MapWarehouses(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/warehouses").WithTags("Inventory");
+        var group = api.MapGroup("/warehouses").WithTags("Inventory").AuditCrossTenantIds<Warehouse>();
         group.MapGet("/", ListWarehouses).WithName("ListWarehouses").RequirePermission(Permissions.InventoryRead)
             .WithListQuery(WarehouseService.Sort.Names, "active").WithCompression();
         group.MapGet("/{id:guid}", GetWarehouse).WithName("GetWarehouse").RequirePermission(Permissions.InventoryRead);

@@ -14,7 +14,7 @@ public static class AccountEndpoints
 {
     public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/accounts").WithTags("Ledger");
+        var group = api.MapGroup("/accounts").WithTags("Ledger").AuditCrossTenantIds<Account>();
         group.MapGet("/", ListAccounts).WithName("ListAccounts").RequirePermission(Permissions.LedgerRead)
             .WithListQuery(AccountService.Sort.Names, "type", "active").WithCompression();
         group.MapGet("/{id:guid}", GetAccount).WithName("GetAccount").RequirePermission(Permissions.LedgerRead);

@@ -14,7 +14,7 @@ public static class JournalEntryEndpoints
 {
     public static RouteGroupBuilder MapJournalEntries(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/journal-entries").WithTags("Ledger");
+        var group = api.MapGroup("/journal-entries").WithTags("Ledger").AuditCrossTenantIds<JournalEntry>();
         group.MapGet("/", ListJournalEntries).WithName("ListJournalEntries").RequirePermission(Permissions.LedgerRead)
             .WithListQuery(JournalEntryService.Sort.Names, "status", "from", "to", "accountId").WithCompression();
         group.MapGet("/{id:guid}", GetJournalEntry).WithName("GetJournalEntry").RequirePermission(Permissions.LedgerRead);

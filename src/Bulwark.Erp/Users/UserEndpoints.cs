@@ -23,9 +23,10 @@ public static class UserEndpoints
 
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/users").WithTags("Users");
+        var group = api.MapGroup("/users").WithTags("Users").AuditCrossTenantIds<User>();
         group.MapGet("/", ListUsers).WithName("ListUsers").RequirePermission(Permissions.UsersRead).WithListQuery(Sort.Names, "active");
         group.MapGet("/{id:guid}", GetUser).WithName("GetUser").RequirePermission(Permissions.UsersRead);
+        group.MapUserRoles();   // AZ-2: PUT /{id}/roles (users:manage)
         return group;
     }
 

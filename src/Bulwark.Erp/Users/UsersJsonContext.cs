@@ -10,6 +10,7 @@ namespace Bulwark.Erp.Users;
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(Sessions.RefreshRequest))]
 [JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(SetUserRolesRequest))]
 [JsonSerializable(typeof(PagedResult<UserResponse>))]
 [JsonSerializable(typeof(TenantResponse))]
 internal sealed partial class UsersJsonContext : JsonSerializerContext;

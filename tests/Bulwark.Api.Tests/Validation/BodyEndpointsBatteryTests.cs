@@ -28,6 +28,7 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
         "POST /api/v1/warehouses", "PUT /api/v1/warehouses/{id:guid}", "POST /api/v1/stock-movements",
         "POST /api/v1/employees", "PUT /api/v1/employees/{id:guid}", "POST /api/v1/accounts", "PUT /api/v1/accounts/{id:guid}",
         "POST /api/v1/journal-entries", "PUT /api/v1/journal-entries/{id:guid}", "POST /api/v1/journal-entries/{id:guid}/post",
+        "PATCH /api/v1/employees/{id:guid}", "PUT /api/v1/users/{id:guid}/roles",
     ];
 
     public static TheoryData<string> Cases => new(CaseNames);
@@ -122,6 +123,22 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
             {
                 var draft = await PostOkAsync(client, "/api/v1/journal-entries", await EntryBodyAsync(client));
                 return new Case("POST", $"/api/v1/journal-entries/{draft["id"]}/post", new JsonObject { ["version"] = 1 }, null, "version");
+            }
+
+            case "PATCH /api/v1/employees/{id:guid}":
+            {
+                // AZ-3: the self-service profile subset (admin holds employees:write).
+                var employee = await PostOkAsync(client, "/api/v1/employees", EmployeeBody("E-" + U()));
+                return new Case("PATCH", $"/api/v1/employees/{employee["id"]}",
+                    new JsonObject { ["firstName"] = "Augusta", ["version"] = 1 }, "firstName", "version");
+            }
+
+            case "PUT /api/v1/users/{id:guid}/roles":
+            {
+                // AZ-2: role management; the target keeps the role it had.
+                var users = JsonNode.Parse(await client.GetStringAsync("/api/v1/users?pageSize=100"))!["items"]!.AsArray();
+                var target = users.First(u => u!["email"]!.GetValue<string>() == "employee@demo.example")!["id"]!.GetValue<string>();
+                return new Case("PUT", $"/api/v1/users/{target}/roles", new JsonObject { ["roles"] = new JsonArray("employee") }, null, "roles");
             }
 
             default:

@@ -1,0 +1,146 @@
+using System.Net;
+using Bulwark.Api.Tests.Audit;
+using Bulwark.Security.Audit;
+using Microsoft.AspNetCore.Hosting;
+using Npgsql;
+
+namespace Bulwark.Api.Tests.Authorization;
+
+/// <summary>
+/// The app on PostgreSQL as it is meant to run: migrations and the seed as the owner role (bulwark_owner), requests
+/// as the application role (bulwark_app, DML only), row-level security keyed on <c>bulwark.tenant_id</c>.
+/// </summary>
+public sealed class RowLevelSecurityApiFactory() : BulwarkApiFactory(TestProvider.Postgres)
+{
+    public string AppConnectionString => With("bulwark_app", "app-pass");
+
+    public string SuperuserConnectionString => new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ToString();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.ConfigureWebHost(builder);
+        using (var admin = new NpgsqlConnection(TestDatabase.AdminConnectionString))
+        {
+            admin.Open();
+            using var command = admin.CreateCommand();
+            command.CommandText = $"ALTER DATABASE \"{Database.DatabaseName}\" OWNER TO bulwark_owner";
+            command.ExecuteNonQuery();
+        }
+
+        builder.UseSetting("Bulwark:Database:ConnectionString", AppConnectionString);
+        builder.UseSetting("Bulwark:Database:MigrationConnectionString", With("bulwark_owner", "owner-pass"));
+    }
+
+    private string With(string user, string password) =>
+        new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Username = user, Password = password, Pooling = false }.ToString();
+}
+
+[Trait("Control", "AZ-4"), Trait("Control", "DATA-3")]
+public sealed class RowLevelSecurityTests(RowLevelSecurityApiFactory api) : IClassFixture<RowLevelSecurityApiFactory>
+{
+    private static readonly string[] TenantTables =
+        ["employees", "accounts", "journal_entries", "journal_lines", "items", "warehouses", "stock_levels", "stock_movements"];
+
+    [Fact]
+    public async Task TheApp_ServesItsTenant_AsTheApplicationRole_AndAnotherTenantsIdIs404AndAudited()
+    {
+        using var demo = await api.ClientForAsync("admin");
+        var employees = System.Text.Json.JsonDocument.Parse(await demo.GetStringAsync("/api/v1/employees?pageSize=100"))
+            .RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(8, employees.Count);
+        var id = employees[0].GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await demo.GetAsync($"/api/v1/employees/{id}")).StatusCode);
+
+        using var rival = await api.ClientForAsync("admin", "rival");
+        await ProblemAssert.IsProblemAsync(await rival.GetAsync($"/api/v1/employees/{id}"), HttpStatusCode.NotFound);
+        var stored = await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.CrossTenantAccess
+            && e.Resource == $"/api/v1/employees/{id}"));
+        Assert.Contains("Employee", stored.Reason ?? stored.Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RawQueryAsTheAppRole_WithoutTheTenantSetting_ReturnsNoRows_AndWithItOnlyThatTenants()
+    {
+        var (demo, rival) = await TenantsAsync();
+        await using var app = new NpgsqlConnection(api.AppConnectionString);
+        await app.OpenAsync();
+        foreach (var table in TenantTables)
+        {
+            // A query that forgets the tenant filter entirely, no setting: nothing.
+            Assert.Equal(0L, await ScalarAsync(app, $"SELECT count(*) FROM {table}"));
+        }
+
+        await ScalarAsync(app, $"SELECT length(set_config('bulwark.tenant_id', '{demo}', false))");
+        Assert.True(await ScalarAsync(app, "SELECT count(*) FROM employees") > 0);
+        foreach (var table in TenantTables)
+        {
+            Assert.Equal(0L, await ScalarAsync(app, $"SELECT count(*) FROM {table} WHERE \"TenantId\" <> '{demo}'"));
+        }
+
+        // Writing a row into another tenant is refused by the policy's WITH CHECK.
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(app,
+            $"UPDATE items SET \"TenantId\" = '{rival}' WHERE \"Id\" = (SELECT \"Id\" FROM items LIMIT 1) RETURNING 1"));
+        Assert.Equal("42501", error.SqlState);
+    }
+
+    [Theory]
+    [InlineData("ALTER TABLE employees ADD COLUMN pwned int")]
+    [InlineData("DROP TABLE employees")]
+    [InlineData("ALTER TABLE employees DISABLE ROW LEVEL SECURITY")]
+    [InlineData("DROP POLICY bulwark_tenant_isolation ON employees")]
+    [InlineData("CREATE TABLE pwned (x int)")]
+    [InlineData("TRUNCATE employees")]
+    [InlineData("UPDATE audit_events SET \"Reason\" = 'x'")]
+    [InlineData("DELETE FROM audit_events")]
+    [InlineData("TRUNCATE audit_events")]
+    [InlineData("DELETE FROM \"__EFMigrationsHistory\"")]
+    public async Task TheAppRole_CannotChangeTheSchema_NorRewriteTheAudit(string sql)
+    {
+        await using var app = new NpgsqlConnection(api.AppConnectionString);
+        await app.OpenAsync();
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(app, sql));
+        Assert.True(error.SqlState is "42501", $"{sql}: {error.SqlState} {error.MessageText}");
+    }
+
+    [Fact]
+    public async Task TheAppRole_MayAppendAndReadTheAudit_AndHasNoBypass()
+    {
+        await using var app = new NpgsqlConnection(api.AppConnectionString);
+        await app.OpenAsync();
+        Assert.True(await ScalarAsync(app, "SELECT count(*) FROM audit_events") >= 0);
+        Assert.Equal(1L, await ScalarAsync(app,
+            "SELECT count(*) FROM pg_roles WHERE rolname = current_user AND NOT rolsuper AND NOT rolbypassrls AND NOT rolcreaterole AND NOT rolcreatedb"));
+        Assert.Equal(0L, await ScalarAsync(app, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"));
+
+        await using var owner = new NpgsqlConnection(api.SuperuserConnectionString);
+        await owner.OpenAsync();
+        foreach (var table in TenantTables)
+        {
+            Assert.Equal(1L, await ScalarAsync(owner,
+                $"SELECT count(*) FROM pg_class WHERE relname = '{table}' AND relrowsecurity AND relforcerowsecurity"));
+        }
+    }
+
+    private async Task<(Guid Demo, Guid Rival)> TenantsAsync()
+    {
+        await using var owner = new NpgsqlConnection(api.SuperuserConnectionString);
+        await owner.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"Slug\", \"Id\" FROM tenants", owner);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new Dictionary<string, Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids[reader.GetString(0)] = reader.GetGuid(1);
+        }
+
+        return (ids["demo"], ids["rival"]);
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
