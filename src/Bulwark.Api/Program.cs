@@ -1,5 +1,6 @@
 using Bulwark.Api;
 using Bulwark.Api.Cli;
+using Bulwark.Erp.Bans;
 using Bulwark.Erp.Data;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
@@ -43,6 +44,7 @@ api.MapEmployees();
 api.MapWarehouses();
 api.MapStockLevels();
 api.MapStockMovements();
+api.MapBans();                  // BAN-1: list, inspect, lift bans (admin)
 
 app.Run();
 return 0;

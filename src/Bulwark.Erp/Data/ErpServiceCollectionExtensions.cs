@@ -57,6 +57,7 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<StockService>();
         services.AddScoped<Sessions.SessionService>();
         services.AddHostedService<Sessions.SessionRevocationLoader>();
+        services.TryAddScoped<Bulwark.Security.Bans.IBanRepository, Bans.EfBanRepository>(); // BAN-1: bans in the database
         services.Configure<JsonOptions>(o =>
         {
             // Source-generated metadata first; no reflection-based serialization on the hot path.
@@ -64,6 +65,7 @@ public static class ErpServiceCollectionExtensions
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, EmployeesJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Ledger.LedgerJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Bans.BansJsonContext.Default);
         });
         services.AddTransient<DatabaseInitializer>();
         services.AddTransient<Seeding.DemoSeeder>();

@@ -1,5 +1,6 @@
 using Bulwark.Security.Audit;
 using Bulwark.Security.Authentication;
+using Bulwark.Security.Bans;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
 using Bulwark.Security.RateLimiting;
@@ -129,7 +130,11 @@ public static class BulwarkSecurityServiceCollectionExtensions
         if (services.AddBulwarkRedis(configuration))
         {
             services.AddBulwarkRedisRateLimiting(); // RL-2: cluster-wide limits + ban check, one round trip
+            services.AddBulwarkRedisBans();         // BAN-1: bans shared through Redis at once
         }
+
+        // BAN-1: attack detectors, escalating bans (the data layer supplies IBanRepository).
+        services.AddBulwarkBans();
 
         // RL-1..5: tiered rate limits, allow-list, password-hashing gate.
         services.AddBulwarkRateLimiting();

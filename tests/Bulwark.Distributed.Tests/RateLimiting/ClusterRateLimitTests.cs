@@ -102,4 +102,17 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
 
         Assert.Equal(429, (await ClusterFixture.GetAsync(cluster.A, "127.0.22.2", "/health/live")).Status);
     }
+
+    [Fact, Trait("Control", "BAN-1"), Trait("Category", "Distributed")]
+    public async Task Ban_IssuedOnOneInstance_RefusesTheClientOnTheOtherAtOnce()
+    {
+        Assert.Equal(403, (await ClusterFixture.GetAsync(cluster.A, "127.0.24.1", "/health/live", "sqlmap/1.8")).Status);
+
+        // No refresh delay: instance B's per-request script sees the Redis ban key.
+        var onB = await ClusterFixture.GetAsync(cluster.B, "127.0.24.1", "/health/live");
+        Assert.Equal(403, onB.Status);
+        Assert.StartsWith("application/problem+json", onB.Header("Content-Type"), StringComparison.Ordinal);
+        Assert.Equal(200, (await ClusterFixture.GetAsync(cluster.B, "127.0.24.2", "/health/live")).Status);
+        Assert.Equal("1", (await cluster.Redis.CliAsync("EXISTS", "bulwark:{ip:127.0.24.1}:ban")).Trim());
+    }
 }

@@ -37,6 +37,24 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ip_bans",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Offences = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    BannedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LiftedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LiftedBy = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ip_bans", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "tenants",
                 columns: table => new
                 {
@@ -461,6 +479,11 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ip_bans_LiftedAt_ExpiresAt",
+                table: "ip_bans",
+                columns: new[] { "LiftedAt", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_items_TenantId",
                 table: "items",
                 column: "TenantId");
@@ -626,6 +649,9 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "employees");
+
+            migrationBuilder.DropTable(
+                name: "ip_bans");
 
             migrationBuilder.DropTable(
                 name: "journal_lines");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Bulwark.Erp.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBulwarkDbContext))]
-    [Migration("20261123201939_Initial")]
+    [Migration("20261201200206_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -92,6 +92,45 @@ namespace Bulwark.Erp.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "Time");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Erp.Bans.IpBan", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("BannedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Offences")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LiftedAt", "ExpiresAt");
+
+                    b.ToTable("ip_bans", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Erp.Employees.Employee", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bulwark.Erp.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBulwarkDbContext))]
-    [Migration("20261123201918_Initial")]
+    [Migration("20261201200021_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -87,6 +87,45 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "Time");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Erp.Bans.IpBan", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("BannedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Offences")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LiftedAt", "ExpiresAt");
+
+                    b.ToTable("ip_bans", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Erp.Employees.Employee", b =>
