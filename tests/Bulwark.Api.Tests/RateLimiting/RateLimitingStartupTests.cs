@@ -12,7 +12,7 @@ public sealed class RateLimitingStartupTests
     {
         var dir = Directory.CreateTempSubdirectory("bulwark-cfg-").FullName;
         var settings = new Dictionary<string, string?> { ["BULWARK_DATA_DIR"] = dir, [key] = value };
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ApiProcess.StartAsync(settings, timeout: TimeSpan.FromSeconds(40)));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ApiProcess.StartAsync(settings, timeout: TimeSpan.FromSeconds(150)));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 }
