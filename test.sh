@@ -145,9 +145,10 @@ pick_port() {
 TMP=$(mktemp -d /tmp/bulwark-test.XXXXXX)
 chmod 755 "$TMP"   # the postgres user must be able to traverse it
 
-# 1. Prerequisites: PostgreSQL server binaries and Redis (installed only when missing).
-if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-  log "installing postgresql and redis-server with apt-get (missing on this machine)"
+# 1. Prerequisites: PostgreSQL server binaries, Redis and fail2ban-regex (BAN-2 test), installed only when missing.
+if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1 \
+   || ! command -v fail2ban-regex >/dev/null 2>&1; then
+  log "installing postgresql, redis-server and fail2ban with apt-get (missing on this machine)"
   SUDO=()
   if [[ $EUID -ne 0 ]]; then SUDO=(sudo); fi
   # Keep Debian's maintainer scripts from starting the system postgresql/redis services
@@ -159,7 +160,7 @@ if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v red
   fi
   if ! { "${SUDO[@]}" apt-get update &&
          "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-           postgresql redis-server; } >"$TMP/apt.log" 2>&1; then
+           postgresql redis-server fail2ban; } >"$TMP/apt.log" 2>&1; then
     tail -n 40 "$TMP/apt.log" >&2
     log "apt-get install failed"
     exit 1
@@ -168,6 +169,7 @@ if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v red
   find_pgbin || { log "PostgreSQL server binaries not found after install"; exit 1; }
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
     || { log "redis-server/redis-cli not found after install"; exit 1; }
+  command -v fail2ban-regex >/dev/null || { log "fail2ban-regex not found after install"; exit 1; }
 fi
 if [[ $EUID -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
   log "user 'postgres' does not exist (initdb refuses to run as root)"

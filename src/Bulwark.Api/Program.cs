@@ -1,6 +1,7 @@
 using Bulwark.Api;
 using Bulwark.Api.Cli;
 using Bulwark.Erp.Audit;
+using Bulwark.Erp.Bans;
 using Bulwark.Erp.Data;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
@@ -46,6 +47,7 @@ api.MapWarehouses();
 api.MapStockLevels();
 api.MapStockMovements();
 api.MapAuditEvents();
+api.MapBans();                  // BAN-1: list, inspect, lift bans (admin)
 
 app.Run();
 return 0;

@@ -19,6 +19,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public ApiProcess B { get; private set; } = null!;
 
+
     public IReadOnlyList<ApiProcess> Instances => [A, B];
 
     public async Task InitializeAsync()
@@ -40,9 +41,21 @@ public class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await A.DisposeAsync();
-        await B.DisposeAsync();
-        await Redis.DisposeAsync();
+        // Members stay null when InitializeAsync failed part-way.
+        if (A is not null)
+        {
+            await A.DisposeAsync();
+        }
+
+        if (B is not null)
+        {
+            await B.DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
         if (_database is not null)
         {
             await _database.DisposeAsync();

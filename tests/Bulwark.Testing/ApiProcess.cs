@@ -59,7 +59,7 @@ public sealed class ApiProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var client = new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(180));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(180)); // generous: a loaded CI machine starts slowly
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)

@@ -3,8 +3,8 @@ namespace Bulwark.Testing;
 /// <summary>
 /// RL-1/RL-5 in functional tests: the suite sends thousands of requests (and many logins) from one client, and the
 /// in-process host has no client IP (one shared partition). The default fixtures therefore raise every tier and
-/// the hashing queue far above what a test sends; the limiter still runs on every request. Rate-limit tests call
-/// <see cref="Remove"/> to run at the real defaults.
+/// the hashing queue far above what a test sends; the limiter still runs on every request. BAN-1 detectors run in
+/// report-only mode. Rate-limit and ban tests call <see cref="Remove"/> to run at the real defaults.
 /// </summary>
 public static class RelaxedRateLimits
 {
@@ -15,6 +15,12 @@ public static class RelaxedRateLimits
         ["Bulwark:RateLimiting:Login:PermitLimit"] = "1000000",
         ["Bulwark:RateLimiting:User:PermitLimit"] = "1000000",
         ["Bulwark:RateLimiting:HashingQueueLimit"] = "100000",
+        // BAN-1: the suites send hundreds of 400s, 401s, unknown paths and attack payloads (validation batteries) from
+        // one client: detectors still run, but only report (abuse.ban.reported), and the counting thresholds are out of reach.
+        ["Bulwark:Bans:ReportOnly"] = "true",
+        ["Bulwark:Bans:AuthFailureThreshold"] = "1000000",
+        ["Bulwark:Bans:ValidationFailureThreshold"] = "1000000",
+        ["Bulwark:Bans:UnknownPathThreshold"] = "1000000",
     };
 
     /// <summary>Adds the relaxed limits where <paramref name="settings"/> does not set a value already.</summary>

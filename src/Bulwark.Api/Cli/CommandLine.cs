@@ -9,7 +9,7 @@ namespace Bulwark.Api.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys", "bans"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -24,6 +24,8 @@ internal static class CommandLine
                 return 0;
             case "verify-audit":
                 return await VerifyAuditAsync(scope.ServiceProvider);
+            case "bans":
+                return await BansCommand.RunAsync(scope.ServiceProvider, args, Console.Out, Console.Error);
             case "dev-token":
                 return await DevTokenCommand.RunAsync(app, Console.In, Console.Out, Console.Error);
             case "rotate-keys":

@@ -60,6 +60,9 @@ public abstract class BulwarkDbContext : DbContext
 
     public DbSet<Sessions.RefreshToken> RefreshTokens => Set<Sessions.RefreshToken>();
 
+    /// <summary>BAN-1: ban history per client IP (not tenant data).</summary>
+    public DbSet<Bans.IpBan> IpBans => Set<Bans.IpBan>();
+
     /// <summary>
     /// DATA-6: the pending change applies only if the row still has the version the client read;
     /// otherwise saving affects no row and the request ends in 409 Conflict.

@@ -66,6 +66,7 @@ public static class ErpServiceCollectionExtensions
         services.TryAddSingleton<Security.Authentication.ISigningKeyRepository, SigningKeys.EfSigningKeyRepository>();
         services.AddHostedService<Sessions.SessionRevocationLoader>();
         services.AddBulwarkErpAuthorization();   // AZ-2/AZ-3: current roles → permissions, ownership handlers
+        services.TryAddScoped<Bulwark.Security.Bans.IBanRepository, Bans.EfBanRepository>(); // BAN-1: bans in the database
         services.Configure<JsonOptions>(o =>
         {
             // Source-generated metadata first; no reflection-based serialization on the hot path.
@@ -73,6 +74,7 @@ public static class ErpServiceCollectionExtensions
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, EmployeesJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Ledger.LedgerJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Bans.BansJsonContext.Default);
         });
         services.AddScoped<Crypto.DataKeyRotator>();   // DATA-1: rotate-data-keys
         services.AddTransient<DatabaseInitializer>();

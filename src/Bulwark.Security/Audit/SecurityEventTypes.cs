@@ -36,6 +36,15 @@ public static class SecurityEventTypes
     /// <summary>RL-2: Redis is reachable again; shared limits resume.</summary>
     public const string RateLimitStoreRecovered = "ratelimit.store.recovered";
 
+    /// <summary>BAN-1: a client IP was banned (Reason: detector;offence=N;until=…|permanent).</summary>
+    public const string BanCreated = "abuse.ban.created";
+
+    /// <summary>BAN-1: an admin lifted a ban (ActorId: who).</summary>
+    public const string BanLifted = "abuse.ban.lifted";
+
+    /// <summary>BAN-1: a detector in report-only mode would have banned the client.</summary>
+    public const string BanReported = "abuse.ban.reported";
+
     /// <summary>LOG-3: a record was created, updated or deleted (Action); Data holds the redacted field diff.</summary>
     public const string DataChanged = "data.changed";
 

@@ -10,13 +10,15 @@ namespace Bulwark.Security.Bans;
 /// </summary>
 internal sealed class BanList(TimeProvider time)
 {
+    private readonly Lock _writes = new();
+    private readonly Dictionary<string, long> _localChanges = new(StringComparer.Ordinal);
     private ConcurrentDictionary<string, DateTimeOffset?> _bans = new(StringComparer.Ordinal);
 
     /// <summary>True when <paramref name="key"/> is banned now; <paramref name="remaining"/> null = permanent.</summary>
     public bool IsBanned(string key, out TimeSpan? remaining)
     {
         remaining = null;
-        if (!_bans.TryGetValue(key, out var until))
+        if (!Volatile.Read(ref _bans).TryGetValue(key, out var until))
         {
             return false;
         }
@@ -29,7 +31,6 @@ internal sealed class BanList(TimeProvider time)
         var left = until.Value - time.GetUtcNow();
         if (left <= TimeSpan.Zero)
         {
-            _bans.TryRemove(new KeyValuePair<string, DateTimeOffset?>(key, until));
             return false;
         }
 
@@ -37,11 +38,52 @@ internal sealed class BanList(TimeProvider time)
         return true;
     }
 
-    public void Add(string key, DateTimeOffset? until) => _bans[key] = until;
+    public int Count => Volatile.Read(ref _bans).Count;
 
-    public void Remove(string key) => _bans.TryRemove(key, out _);
+    public void Add(string key, DateTimeOffset? until)
+    {
+        lock (_writes)
+        {
+            _bans[key] = until;
+            _localChanges[key] = time.GetTimestamp();
+        }
+    }
 
-    /// <summary>Replaces the whole list (a refresh from the database, the shared source of truth).</summary>
-    public void ReplaceAll(IEnumerable<KeyValuePair<string, DateTimeOffset?>> bans) =>
-        Volatile.Write(ref _bans, new ConcurrentDictionary<string, DateTimeOffset?>(bans, StringComparer.Ordinal));
+    public void Remove(string key)
+    {
+        lock (_writes)
+        {
+            _bans.TryRemove(key, out _);
+            _localChanges[key] = time.GetTimestamp();
+        }
+    }
+
+    /// <summary>
+    /// Replaces the list with a snapshot of the database (the shared source of truth) read from
+    /// <paramref name="snapshotStarted"/> on; this instance's own changes made since then win over the snapshot.
+    /// </summary>
+    public void ReplaceAll(IEnumerable<KeyValuePair<string, DateTimeOffset?>> snapshot, long snapshotStarted)
+    {
+        var next = new ConcurrentDictionary<string, DateTimeOffset?>(snapshot, StringComparer.Ordinal);
+        lock (_writes)
+        {
+            foreach (var (key, changedAt) in _localChanges.ToList())
+            {
+                if (changedAt < snapshotStarted)
+                {
+                    _localChanges.Remove(key);
+                }
+                else if (_bans.TryGetValue(key, out var until))
+                {
+                    next[key] = until;
+                }
+                else
+                {
+                    next.TryRemove(key, out _);
+                }
+            }
+
+            Volatile.Write(ref _bans, next);
+        }
+    }
 }

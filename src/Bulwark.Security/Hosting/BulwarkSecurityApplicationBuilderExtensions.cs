@@ -52,6 +52,7 @@ public static class BulwarkSecurityApplicationBuilderExtensions
             o.EnrichDiagnosticContext = RequestLogEnricher.Enrich;
         });
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<Bans.BanObserverMiddleware>(); // BAN-1: sees the final status of every request (after exception handling)
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodySizeGuardMiddleware>();
@@ -59,7 +60,8 @@ public static class BulwarkSecurityApplicationBuilderExtensions
         app.UseCors(CorsSetup.PolicyName);
         // RL-1/RL-3: IP tiers (global, auth, login) before any authentication or body work. After routing,
         // because the tier is endpoint metadata; after CORS, so a browser client can read its 429.
-        app.UseRateLimiter();
+        app.UseRateLimiter(); // BAN-1: the ban check runs in the same store call (403 for a banned client)
+        app.UseMiddleware<Bans.BanSignatureMiddleware>(); // BAN-1: scanner UAs, injection/traversal payloads → ban
         app.UseResponseCompression();
         app.UseMiddleware<CompressionThresholdMiddleware>(); // HDR-4: small bodies are never compressed
         app.UseAuthentication();

@@ -2,6 +2,7 @@ using Bulwark.Security.Audit;
 using Bulwark.Security.Authorization;
 using Bulwark.Security.Authentication;
 using Bulwark.Security.Crypto;
+using Bulwark.Security.Bans;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
 using Bulwark.Security.RateLimiting;
@@ -146,7 +147,11 @@ public static class BulwarkSecurityServiceCollectionExtensions
             // AUTH-6 / AZ-2: revocations and permission invalidations reach every instance through Redis pub/sub.
             services.Replace(ServiceDescriptor.Singleton<ISessionRevocations, State.RedisSessionRevocations>());
             services.Replace(ServiceDescriptor.Singleton<Authorization.IPermissionInvalidation, State.RedisPermissionInvalidation>());
+            services.AddBulwarkRedisBans();         // BAN-1: bans shared through Redis at once
         }
+
+        // BAN-1: attack detectors, escalating bans (the data layer supplies IBanRepository).
+        services.AddBulwarkBans();
 
         // RL-1..5: tiered rate limits, allow-list, password-hashing gate.
         services.AddBulwarkRateLimiting();

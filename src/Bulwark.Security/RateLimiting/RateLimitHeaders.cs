@@ -34,7 +34,7 @@ internal static class RateLimitHeaders
         if (lease.TryGetMetadata(TierLease.BanMetadata, out _))
         {
             // BAN-1: a banned client learns only that it is refused: no reason, no end time, nothing else done.
-            return ProblemWriter.WriteAsync(context, StatusCodes.Status403Forbidden, "Access from this address is blocked.");
+            return Bans.BanResponses.WriteBannedAsync(context);
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;

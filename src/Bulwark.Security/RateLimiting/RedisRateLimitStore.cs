@@ -26,6 +26,7 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly InMemoryRateLimitStore _fallback;
+    private readonly BanList _bans;
     private readonly int _instances;
     private readonly ISecurityEvents _events;
     private readonly TimeProvider _time;
@@ -41,6 +42,7 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable
         _redis = redis;
         _keys = keys;
         _fallback = new InMemoryRateLimitStore(bans);
+        _bans = bans;
         _instances = options.Value.ExpectedInstances;
         _events = events;
         _time = time;
@@ -58,6 +60,13 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable
     public async ValueTask<RateLimitVerdict> AcquireAsync(IReadOnlyList<RateLimitCheck> checks, string? banKey,
         CancellationToken cancellationToken)
     {
+        if (banKey is not null && _bans.IsBanned(banKey, out var remaining))
+        {
+            // BAN-1: this instance already knows the ban (its own, or from the database refresh): no round trip, and
+            // the ban holds even while a restarted Redis has not got its keys back yet.
+            return RateLimitVerdict.Ban(remaining);
+        }
+
         if (!_redis.IsConnected || (IsDegraded && _time.GetTimestamp() < Volatile.Read(ref _nextProbe)))
         {
             // RL-2: Redis down → per-instance limits (cluster limit ÷ expected instances) + alert, at once (no wait).

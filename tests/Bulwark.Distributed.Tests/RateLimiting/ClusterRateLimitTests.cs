@@ -29,6 +29,12 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
     [Fact, Trait("Control", "RL-2"), Trait("Category", "Distributed")]
     public async Task EveryRequest_CostsExactlyOneRedisRoundTrip_ForAllTiersAndTheBanCheck()
     {
+        // Warm-up: after a Redis restart (another test) each instance's first call is EVALSHA → NOSCRIPT → EVAL.
+        foreach (var instance in cluster.Instances)
+        {
+            Assert.Equal(200, (await ClusterFixture.GetAsync(instance, "127.0.21.9", "/health/live")).Status);
+        }
+
         await cluster.Redis.CliAsync("CONFIG", "RESETSTAT");
 
         const int requests = 12;
@@ -101,5 +107,18 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
         }
 
         Assert.Equal(429, (await ClusterFixture.GetAsync(cluster.A, "127.0.22.2", "/health/live")).Status);
+    }
+
+    [Fact, Trait("Control", "BAN-1"), Trait("Category", "Distributed")]
+    public async Task Ban_IssuedOnOneInstance_RefusesTheClientOnTheOtherAtOnce()
+    {
+        Assert.Equal(403, (await ClusterFixture.GetAsync(cluster.A, "127.0.24.1", "/health/live", "sqlmap/1.8")).Status);
+
+        // No refresh delay: instance B's per-request script sees the Redis ban key.
+        var onB = await ClusterFixture.GetAsync(cluster.B, "127.0.24.1", "/health/live");
+        Assert.Equal(403, onB.Status);
+        Assert.StartsWith("application/problem+json", onB.Header("Content-Type"), StringComparison.Ordinal);
+        Assert.Equal(200, (await ClusterFixture.GetAsync(cluster.B, "127.0.24.2", "/health/live")).Status);
+        Assert.Equal("1", (await cluster.Redis.CliAsync("EXISTS", "bulwark:{ip:127.0.24.1}:ban")).Trim());
     }
 }
