@@ -33,6 +33,7 @@ app.MapBulwarkApiDocs();        // OPS-3: /openapi/v1.json
 
 var api = app.MapGroup("/api/v1").WithApiVersion("v1").WithRequestValidation().WithProblemResponses();
 api.MapAuth();
+api.MapPasswordChange();   // AUTH-1/AUTH-6/AUTH-11: POST /auth/password
 api.MapTenants();
 api.MapUsers();
 api.MapUserLockout();   // AUTH-3: POST /users/{id}/unlock

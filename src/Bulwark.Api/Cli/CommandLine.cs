@@ -9,7 +9,7 @@ namespace Bulwark.Api.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "create-admin"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -26,6 +26,8 @@ internal static class CommandLine
                 return await VerifyAuditAsync(scope.ServiceProvider);
             case "dev-token":
                 return await DevTokenCommand.RunAsync(app, Console.In, Console.Out, Console.Error);
+            case "create-admin":
+                return await CreateAdminCommand.RunAsync(scope.ServiceProvider, args, Console.In, Console.Out, Console.Error);
             case "rotate-keys":
                 return await RotateKeysCommand.RunAsync(app, Console.Out);
             default:

@@ -146,6 +146,14 @@ public sealed class SessionService(
         return await RevokeSessionsAsync(query, reason, cancellationToken);
     }
 
+    /// <summary>
+    /// AUTH-6: revokes every open session of <paramref name="userId"/> except <paramref name="keepSessionId"/> (password
+    /// change: the caller stays signed in, everyone else holding the account is signed out). Call inside a unit of work.
+    /// </summary>
+    public Task<IReadOnlyList<RevokedSession>> RevokeOthersAsync(Guid userId, Guid? keepSessionId, string reason,
+        CancellationToken cancellationToken) =>
+        RevokeSessionsAsync(db.Set<Session>().Where(s => s.UserId == userId && s.Id != keepSessionId), reason, cancellationToken);
+
     /// <summary>AUTH-6: makes revocations effective on this instance (and, with a distributed store, on all).</summary>
     public Task PublishAsync(IReadOnlyCollection<RevokedSession> revoked, CancellationToken cancellationToken) =>
         revoked.Count == 0 ? Task.CompletedTask : revocations.RevokeAsync(revoked, cancellationToken);

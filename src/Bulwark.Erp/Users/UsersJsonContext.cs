@@ -7,6 +7,7 @@ namespace Bulwark.Erp.Users;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(Sessions.RefreshRequest))]
 [JsonSerializable(typeof(UserResponse))]
