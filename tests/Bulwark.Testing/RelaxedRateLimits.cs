@@ -15,6 +15,9 @@ public static class RelaxedRateLimits
         ["Bulwark:RateLimiting:Login:PermitLimit"] = "1000000",
         ["Bulwark:RateLimiting:User:PermitLimit"] = "1000000",
         ["Bulwark:RateLimiting:HashingQueueLimit"] = "100000",
+        // AUTH-11: suites log in as the same demo users far more than 10 times and keep earlier tokens; the session
+        // cap is raised likewise (SessionCapTests run at the default).
+        ["Bulwark:Sessions:MaxSessionsPerUser"] = "1000",
     };
 
     /// <summary>Adds the relaxed limits where <paramref name="settings"/> does not set a value already.</summary>
