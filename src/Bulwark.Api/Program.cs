@@ -6,6 +6,7 @@ using Bulwark.Erp.Data;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Erp.Ledger;
+using Bulwark.Erp.Sessions;
 using Bulwark.Erp.Tenants;
 using Bulwark.Erp.Users;
 using Bulwark.Security.Hosting;
@@ -35,6 +36,8 @@ app.MapBulwarkApiDocs();        // OPS-3: /openapi/v1.json
 
 var api = app.MapGroup("/api/v1").WithApiVersion("v1").WithRequestValidation().WithProblemResponses();
 api.MapAuth();
+api.MapPasswordChange();   // AUTH-1/AUTH-6/AUTH-11: POST /auth/password
+api.MapSessions();         // AUTH-11: GET /auth/sessions, DELETE /auth/sessions/{id}
 api.MapTenants();
 api.MapUsers();
 api.MapUserLockout();   // AUTH-3: POST /users/{id}/unlock

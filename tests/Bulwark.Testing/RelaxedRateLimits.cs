@@ -21,6 +21,9 @@ public static class RelaxedRateLimits
         ["Bulwark:Bans:AuthFailureThreshold"] = "1000000",
         ["Bulwark:Bans:ValidationFailureThreshold"] = "1000000",
         ["Bulwark:Bans:UnknownPathThreshold"] = "1000000",
+        // AUTH-11: suites log in as the same demo users far more than 10 times and keep earlier tokens; the session
+        // cap is raised likewise (SessionCapTests run at the default).
+        ["Bulwark:Sessions:MaxSessionsPerUser"] = "1000",
     };
 
     /// <summary>Adds the relaxed limits where <paramref name="settings"/> does not set a value already.</summary>

@@ -9,7 +9,7 @@ namespace Bulwark.Api.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys", "bans"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys", "bans", "create-admin"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -28,6 +28,8 @@ internal static class CommandLine
                 return await BansCommand.RunAsync(scope.ServiceProvider, args, Console.Out, Console.Error);
             case "dev-token":
                 return await DevTokenCommand.RunAsync(app, Console.In, Console.Out, Console.Error);
+            case "create-admin":
+                return await CreateAdminCommand.RunAsync(scope.ServiceProvider, args, Console.In, Console.Out, Console.Error);
             case "rotate-keys":
                 return await RotateKeysCommand.RunAsync(app, Console.Out);
             case "rotate-data-keys":

@@ -146,6 +146,33 @@ public sealed class SessionService(
         return await RevokeSessionsAsync(query, reason, cancellationToken);
     }
 
+    /// <summary>
+    /// AUTH-11: the per-user cap on concurrent sessions — called at login, before the new session is saved: of the
+    /// user's open sessions, all but the newest <c>cap - 1</c> end, so with the new one the user has at most the cap.
+    /// </summary>
+    public async Task<IReadOnlyList<RevokedSession>> EnforceCapAsync(User user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var now = time.GetUtcNow().UtcDateTime;
+        var keep = Lifetimes.MaxSessionsPerUser - 1;
+        var excess = await db.Set<Session>().IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.UserId == user.Id && s.RevokedAt == null && s.AbsoluteExpiresAt > now && s.IdleExpiresAt > now)
+            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
+            .Skip(keep).Select(s => s.Id).ToListAsync(cancellationToken);
+        return excess.Count == 0
+            ? []
+            : await RevokeSessionsAsync(db.Set<Session>().IgnoreQueryFilters().Where(s => excess.Contains(s.Id)),
+                SessionRevocationReasons.SessionCap, cancellationToken);
+    }
+
+    /// <summary>
+    /// AUTH-6: revokes every open session of <paramref name="userId"/> except <paramref name="keepSessionId"/> (password
+    /// change: the caller stays signed in, everyone else holding the account is signed out). Call inside a unit of work.
+    /// </summary>
+    public Task<IReadOnlyList<RevokedSession>> RevokeOthersAsync(Guid userId, Guid? keepSessionId, string reason,
+        CancellationToken cancellationToken) =>
+        RevokeSessionsAsync(db.Set<Session>().Where(s => s.UserId == userId && s.Id != keepSessionId), reason, cancellationToken);
+
     /// <summary>AUTH-6: makes revocations effective on this instance (and, with a distributed store, on all).</summary>
     public Task PublishAsync(IReadOnlyCollection<RevokedSession> revoked, CancellationToken cancellationToken) =>
         revoked.Count == 0 ? Task.CompletedTask : revocations.RevokeAsync(revoked, cancellationToken);

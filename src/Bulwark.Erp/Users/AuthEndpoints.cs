@@ -59,7 +59,7 @@ public static class AuthEndpoints
             throw LoginFailed(http, events, user, locked ? "locked_out" : "invalid_credentials");
         }
 
-        var (session, refreshToken) = await unitOfWork.RunAsync(async ct =>
+        var (session, refreshToken, capped) = await unitOfWork.RunAsync(async ct =>
         {
             // AUTH-3: the counter resets on success — unless a concurrent failure locked the account meanwhile.
             if (!await lockout.RecordSuccessAsync(user.Id, ct))
@@ -74,9 +74,13 @@ public static class AuthEndpoints
             }
 
             user.LastLoginAt = time.GetUtcNow().UtcDateTime;
+            // AUTH-11: at most the cap of concurrent sessions; the oldest end.
+            var overCap = await sessions.EnforceCapAsync(user, ct);
             // AUTH-5: every login starts a session (refresh-token family); its id is the token's sid.
-            return sessions.Start(user, http);
+            var (started, firstToken) = sessions.Start(user, http);
+            return (started, firstToken, overCap);
         }, cancellationToken);
+        await sessions.PublishAsync(capped, cancellationToken);
 
         var token = tokens.Issue(user.Id, user.TenantId, user.Roles, session.Sid);
         events.Emit(http, SecurityEventTypes.LoginSucceeded, SecurityOutcome.Success,

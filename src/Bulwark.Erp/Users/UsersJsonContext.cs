@@ -7,6 +7,9 @@ namespace Bulwark.Erp.Users;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(Sessions.SessionResponse))]
+[JsonSerializable(typeof(PagedResult<Sessions.SessionResponse>))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(Sessions.RefreshRequest))]
 [JsonSerializable(typeof(UserResponse))]

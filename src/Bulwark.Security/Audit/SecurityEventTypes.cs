@@ -18,6 +18,9 @@ public static class SecurityEventTypes
 
     /// <summary>AUTH-3: an admin lifted an account's lockout.</summary>
     public const string AccountUnlocked = "auth.account.unlocked";
+
+    /// <summary>AUTH-1/AUTH-11: a user changed their password (Success) or failed the re-authentication (Failure).</summary>
+    public const string PasswordChanged = "auth.password.changed";
     public const string AuthorizationDenied = "authz.denied";
 
     /// <summary>AZ-6: a record id of another tenant was requested (answered 404, like a missing one).</summary>

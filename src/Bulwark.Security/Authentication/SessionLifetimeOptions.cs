@@ -27,4 +27,11 @@ public sealed class SessionLifetimeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ReuseGraceWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// AUTH-11: concurrent sessions per user; a login beyond it ends the user's oldest session. Default 10; higher
+    /// lets a stolen credential sit alongside the owner's devices unnoticed for longer.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxSessionsPerUser { get; set; } = 10;
 }

@@ -245,7 +245,8 @@ public static class ValidationRules
     /// <summary>
     /// AUTH-1: a password being set (registration, change, reset, create-admin — not login): 12 to 128
     /// characters counted as Unicode code points, any characters allowed (no composition rules, NIST
-    /// SP 800-63B §3.1.1.2). The upper bound keeps hashing cost bounded.
+    /// SP 800-63B §3.1.1.2), and not on the bundled common/breached list (<see cref="Authentication.CommonPasswordList"/>).
+    /// The upper bound keeps hashing cost bounded.
     /// </summary>
     public static void NewPassword(this ValidationErrors errors, string field, string? value)
     {
@@ -264,6 +265,11 @@ public static class ValidationRules
         else if (length < NewPasswordMinLength)
         {
             errors.Add(field, "minLength", string.Create(CultureInfo.InvariantCulture, $"must be at least {NewPasswordMinLength} characters"));
+        }
+        else if (Authentication.CommonPasswordList.Contains(value))
+        {
+            // AUTH-1: a bundled list of common/breached passwords (CommonPasswordList).
+            errors.Add(field, "commonPassword", "is a commonly used password (found in breach corpora); choose another");
         }
     }
 

@@ -20,7 +20,8 @@ namespace Bulwark.Api.Tests.Validation;
 public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
 {
     /// <summary>A request to attack: where, a valid body, a plain-text field (if any) and a required field.</summary>
-    private sealed record Case(string Method, string Url, JsonObject Valid, string? PlainText, string Required, string? Role = null);
+    private sealed record Case(string Method, string Url, JsonObject Valid, string? PlainText, string Required, string? Role = null,
+        string? AnyText = null);
 
     private static readonly string[] CaseNames =
     [
@@ -29,6 +30,7 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
         "POST /api/v1/employees", "PUT /api/v1/employees/{id:guid}", "POST /api/v1/accounts", "PUT /api/v1/accounts/{id:guid}",
         "POST /api/v1/journal-entries", "PUT /api/v1/journal-entries/{id:guid}", "POST /api/v1/journal-entries/{id:guid}/post",
         "PATCH /api/v1/employees/{id:guid}", "PUT /api/v1/users/{id:guid}/roles",
+        "POST /api/v1/auth/password",
     ];
 
     public static TheoryData<string> Cases => new(CaseNames);
@@ -51,6 +53,11 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
                 return new Case("POST", "/api/v1/auth/login",
                     new JsonObject { ["tenant"] = "demo", ["email"] = "admin@demo.example", ["password"] = BulwarkApiFactory.DemoPassword },
                     "email", "password");
+            case "POST /api/v1/auth/password":
+                // AUTH-1: passwords take any characters (no plain-text rule); the valid body re-sets the same password.
+                return new Case("POST", "/api/v1/auth/password",
+                    new JsonObject { ["currentPassword"] = BulwarkApiFactory.DemoPassword, ["newPassword"] = BulwarkApiFactory.DemoPassword },
+                    null, "newPassword", AnyText: "currentPassword");
             case "POST /api/v1/auth/refresh":
             {
                 var login = await PostOkAsync(client, "/api/v1/auth/login",
@@ -230,6 +237,16 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
             {
                 await ProblemAssert.IsValidationProblemAsync(html, text, "plainText");
             }
+        }
+        else if (c.AnyText is { } anyText)
+        {
+            using (var wrongType = await SendAsync(client, c, With(c.Valid, b => b[anyText] = 12345)))
+            {
+                await ProblemAssert.IsValidationProblemAsync(wrongType, anyText, "type");
+            }
+
+            using var tooLong = await SendAsync(client, c, With(c.Valid, b => b[anyText] = new string('a', 5000)));
+            await ProblemAssert.IsValidationProblemAsync(tooLong, anyText, "maxLength");
         }
         else
         {

@@ -1,0 +1,57 @@
+using Bulwark.Erp.Data;
+using Bulwark.Erp.Sessions;
+using Bulwark.Security.Audit;
+using Bulwark.Security.Authentication;
+using Bulwark.Security.Errors;
+using Bulwark.Security.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Erp.Users;
+
+/// <summary>AUTH-1/AUTH-6/AUTH-11: a signed-in user changes their own password.</summary>
+public static class PasswordEndpoints
+{
+    public static RouteGroupBuilder MapPasswordChange(this IEndpointRouteBuilder api)
+    {
+        // RL-1: the auth tier; RL-5: two password hashes behind the gate.
+        var group = api.MapGroup("/auth").WithTags("Authentication").RequireRateLimitTier(RateLimitTier.Auth);
+        group.MapPost("/password", ChangePassword).WithName("ChangePassword").RequirePasswordHashingSlot();
+        return group;
+    }
+
+    private static async Task<NoContent> ChangePassword(ChangePasswordRequest request, HttpContext http, BulwarkDbContext db,
+        PasswordHashing passwords, UnitOfWork unitOfWork, SessionService sessions, AccountLockout lockout, ISecurityEvents events,
+        CancellationToken cancellationToken)
+    {
+        var caller = CallerContext.From(http.User)!;
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId, cancellationToken);
+        // AUTH-11: re-authentication — the current password, checked like a login (AUTH-3: a wrong one counts
+        // towards the lockout, and a locked account cannot change its password).
+        var check = passwords.Verify(user?.PasswordHash, request.CurrentPassword!);
+        if (user is null || !user.IsActive || lockout.IsLocked(user) || check == PasswordCheck.Failed)
+        {
+            if (await lockout.RecordFailureAsync(user?.Id, cancellationToken))
+            {
+                events.Emit(http, SecurityEventTypes.AccountLocked, SecurityOutcome.Denied, reason: "too_many_failures");
+            }
+
+            events.Emit(http, SecurityEventTypes.PasswordChanged, SecurityOutcome.Failure, reason: "reauthentication_failed");
+            throw new BusinessRuleException(StatusCodes.Status403Forbidden, "The current password is not correct.");
+        }
+
+        var sessionId = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : (Guid?)null;
+        var revoked = await unitOfWork.RunAsync(async ct =>
+        {
+            user.PasswordHash = passwords.Hash(request.NewPassword!);
+            // AUTH-6: every other session of the user ends (a thief's included); this one stays signed in.
+            return await sessions.RevokeOthersAsync(user.Id, sessionId, SessionRevocationReasons.PasswordChanged, ct);
+        }, cancellationToken);
+        await sessions.PublishAsync(revoked, cancellationToken);
+        events.Emit(http, SecurityEventTypes.PasswordChanged, SecurityOutcome.Success);
+        return TypedResults.NoContent();
+    }
+}
