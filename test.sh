@@ -10,6 +10,7 @@
 # Exported to the tests:
 #   BULWARK_TEST_POSTGRES  superuser admin connection string (tests create their own databases)
 #   BULWARK_TEST_REDIS     host:port of the throwaway Redis
+# testssl.sh (Debian package, command `testssl`) is installed when missing: the TLS-1 tests scan a real instance with it.
 # Roles created in the throwaway cluster: bulwark_owner/owner-pass (LOGIN CREATEDB) and
 # bulwark_app/app-pass (LOGIN, no superuser, no createdb). TCP connections require passwords
 # (scram-sha-256), so a wrong password really fails.
@@ -145,9 +146,10 @@ pick_port() {
 TMP=$(mktemp -d /tmp/bulwark-test.XXXXXX)
 chmod 755 "$TMP"   # the postgres user must be able to traverse it
 
-# 1. Prerequisites: PostgreSQL server binaries and Redis (installed only when missing).
-if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-  log "installing postgresql and redis-server with apt-get (missing on this machine)"
+# 1. Prerequisites: PostgreSQL server binaries, Redis and testssl.sh (TLS-1 scan; installed only when missing).
+if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1 \
+   || ! command -v testssl >/dev/null 2>&1; then
+  log "installing postgresql, redis-server and testssl.sh with apt-get (missing on this machine)"
   SUDO=()
   if [[ $EUID -ne 0 ]]; then SUDO=(sudo); fi
   # Keep Debian's maintainer scripts from starting the system postgresql/redis services
@@ -159,7 +161,7 @@ if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v red
   fi
   if ! { "${SUDO[@]}" apt-get update &&
          "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-           postgresql redis-server; } >"$TMP/apt.log" 2>&1; then
+           postgresql redis-server testssl.sh; } >"$TMP/apt.log" 2>&1; then
     tail -n 40 "$TMP/apt.log" >&2
     log "apt-get install failed"
     exit 1
