@@ -293,6 +293,15 @@ elif grep -q "has the following vulnerable packages" "$vuln_report"; then
   vulnerable=1
 fi
 
+# OPS-5: CycloneDX SBOM of the shipped dependencies (scripts/sbom.sh, cdxgen from npm), checked against the lock file.
+sbom=0
+if ! run_child scripts/sbom.sh "$TMP/sbom/bulwark-api.cdx.json" >"$TMP/sbom.txt" 2>&1; then
+  log "SBOM check failed:"; cat "$TMP/sbom.txt" >&2
+  sbom=1
+else
+  log "$(tail -n 1 "$TMP/sbom.txt")"
+fi
+
 RESULTS=$TMP/results
 test_rc=0
 # Console logger stays at its default (minimal): failed tests with message and stack trace, plus
@@ -334,13 +343,19 @@ else
   passed=$(( passed + 1 ))   # the vulnerability check counts as one check
 fi
 
+if [[ $sbom -ne 0 ]]; then
+  failed=$(( failed + 1 ))
+else
+  passed=$(( passed + 1 ))   # the SBOM check counts as one check
+fi
+
 if [[ $test_rc -ne 0 && $failed -eq 0 ]]; then
   # e.g. a test host crash: no single test is marked failed, but the run is not green.
   log "dotnet test exited with $test_rc although no test was reported failed"
   failed=1
 fi
 SUMMARY="$passed passed, $failed failed"
-if [[ $failed -gt 0 || $test_rc -ne 0 || $vulnerable -ne 0 ]]; then
+if [[ $failed -gt 0 || $test_rc -ne 0 || $vulnerable -ne 0 || $sbom -ne 0 ]]; then
   exit 1
 fi
 exit 0
