@@ -10,6 +10,7 @@
 # Exported to the tests:
 #   BULWARK_TEST_POSTGRES  superuser admin connection string (tests create their own databases)
 #   BULWARK_TEST_REDIS     host:port of the throwaway Redis
+# testssl.sh (Debian package, command `testssl`) is installed when missing: the TLS-1 tests scan a real instance with it.
 # Roles created in the throwaway cluster: bulwark_owner/owner-pass (LOGIN CREATEDB) and
 # bulwark_app/app-pass (LOGIN, no superuser, no createdb). TCP connections require passwords
 # (scram-sha-256), so a wrong password really fails.
@@ -145,10 +146,11 @@ pick_port() {
 TMP=$(mktemp -d /tmp/bulwark-test.XXXXXX)
 chmod 755 "$TMP"   # the postgres user must be able to traverse it
 
-# 1. Prerequisites: PostgreSQL server binaries, Redis and fail2ban-regex (BAN-2 test), installed only when missing.
+# 1. Prerequisites: PostgreSQL server binaries, Redis, fail2ban-regex (BAN-2 test) and testssl.sh (TLS-1 scan),
+#    installed only when missing.
 if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1 \
-   || ! command -v fail2ban-regex >/dev/null 2>&1; then
-  log "installing postgresql, redis-server and fail2ban with apt-get (missing on this machine)"
+   || ! command -v fail2ban-regex >/dev/null 2>&1 || ! command -v testssl >/dev/null 2>&1; then
+  log "installing postgresql, redis-server, fail2ban and testssl.sh with apt-get (missing on this machine)"
   SUDO=()
   if [[ $EUID -ne 0 ]]; then SUDO=(sudo); fi
   # Keep Debian's maintainer scripts from starting the system postgresql/redis services
@@ -160,7 +162,7 @@ if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v red
   fi
   if ! { "${SUDO[@]}" apt-get update &&
          "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-           postgresql redis-server fail2ban; } >"$TMP/apt.log" 2>&1; then
+           postgresql redis-server fail2ban testssl.sh; } >"$TMP/apt.log" 2>&1; then
     tail -n 40 "$TMP/apt.log" >&2
     log "apt-get install failed"
     exit 1
@@ -293,6 +295,15 @@ elif grep -q "has the following vulnerable packages" "$vuln_report"; then
   vulnerable=1
 fi
 
+# OPS-5: CycloneDX SBOM of the shipped dependencies (scripts/sbom.sh, cdxgen from npm), checked against the lock file.
+sbom=0
+if ! run_child scripts/sbom.sh "$TMP/sbom/bulwark-api.cdx.json" >"$TMP/sbom.txt" 2>&1; then
+  log "SBOM check failed:"; cat "$TMP/sbom.txt" >&2
+  sbom=1
+else
+  log "$(tail -n 1 "$TMP/sbom.txt")"
+fi
+
 RESULTS=$TMP/results
 test_rc=0
 # Console logger stays at its default (minimal): failed tests with message and stack trace, plus
@@ -334,13 +345,19 @@ else
   passed=$(( passed + 1 ))   # the vulnerability check counts as one check
 fi
 
+if [[ $sbom -ne 0 ]]; then
+  failed=$(( failed + 1 ))
+else
+  passed=$(( passed + 1 ))   # the SBOM check counts as one check
+fi
+
 if [[ $test_rc -ne 0 && $failed -eq 0 ]]; then
   # e.g. a test host crash: no single test is marked failed, but the run is not green.
   log "dotnet test exited with $test_rc although no test was reported failed"
   failed=1
 fi
 SUMMARY="$passed passed, $failed failed"
-if [[ $failed -gt 0 || $test_rc -ne 0 || $vulnerable -ne 0 ]]; then
+if [[ $failed -gt 0 || $test_rc -ne 0 || $vulnerable -ne 0 || $sbom -ne 0 ]]; then
   exit 1
 fi
 exit 0

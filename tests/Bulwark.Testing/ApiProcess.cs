@@ -15,11 +15,11 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ApiProcess(Process process, int port)
+    private ApiProcess(Process process, int port, bool https = false)
     {
         _process = process;
         Port = port;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        BaseAddress = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}");
     }
 
     public int Port { get; }
@@ -30,7 +30,7 @@ public sealed class ApiProcess : IAsyncDisposable
     public IReadOnlyList<string> OutputLines => [.. _output];
 
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string environment = "Development",
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null, bool https = false)
     {
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Bulwark.Api.dll");
@@ -43,8 +43,10 @@ public sealed class ApiProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.ArgumentList.Add($"{(https ? "https" : "http")}://127.0.0.1:{port}");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        // TLS-1: plain HTTP is refused unless allowed; the fixture opts in explicitly (settings may set it back to false).
+        info.Environment["Bulwark__Tls__AllowPlainHttp"] = "true";
         info.Environment["DOTNET_ENVIRONMENT"] = environment;
         foreach (var (key, value) in settings)
         {
@@ -52,13 +54,13 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
-        var instance = new ApiProcess(process, port);
+        var instance = new ApiProcess(process, port, https);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { instance._output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { instance._output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var client = new HttpClient { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var client = new HttpClient(instance.CreateHandler()) { BaseAddress = instance.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(180)); // generous: a loaded CI machine starts slowly
         while (DateTime.UtcNow < deadline)
         {
@@ -90,7 +92,25 @@ public sealed class ApiProcess : IAsyncDisposable
         throw new TimeoutException("API did not become live:\n" + string.Join('\n', instance.OutputLines));
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Over HTTPS the test certificates are self-signed: the handler accepts the served certificate and records it
+    /// in <see cref="LastServerCertificate"/> so tests assert on exactly what was served.
+    /// </summary>
+    public HttpMessageHandler CreateHandler() => BaseAddress.Scheme != "https"
+        ? new HttpClientHandler()
+        : new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                LastServerCertificate = certificate is null ? null : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.RawData);
+                return certificate is not null;
+            },
+        };
+
+    /// <summary>The certificate the last HTTPS handshake of a client from <see cref="CreateHandler"/> saw.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? LastServerCertificate { get; private set; }
 
     /// <summary>Waits (bounded) until a log line satisfies <paramref name="predicate"/>.</summary>
     public async Task<string?> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout)

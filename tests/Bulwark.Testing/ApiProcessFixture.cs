@@ -20,13 +20,16 @@ public class ApiProcessFixture : IAsyncLifetime
 
     protected virtual string Environment => "Development";
 
+    /// <summary>TLS-1: serve https:// instead of http:// (the subclass configures the certificate).</summary>
+    protected virtual bool Https => false;
+
     public virtual async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(TestProvider.Sqlite);
         var settings = _database.Settings();
         RelaxedRateLimits.AddTo(settings); // a subclass's Configure may remove them (RelaxedRateLimits.Remove)
         Configure(settings);
-        _api = await ApiProcess.StartAsync(settings, Environment);
+        _api = await ApiProcess.StartAsync(settings, Environment, https: Https);
     }
 
     /// <summary>Adds or overrides settings (configuration keys with ':' or plain environment names).</summary>

@@ -37,6 +37,9 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>DATA-1/DATA-5: this database's master key (base64), so CLI verbs run in Production read what the host wrote.</summary>
     public string MasterKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>DATA-4/DATA-5: this database's backup key (base64).</summary>
+    public string BackupKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable(PostgresVariable)
         ?? throw new InvalidOperationException(
@@ -70,6 +73,7 @@ public sealed class TestDatabase : IAsyncDisposable
             ["BULWARK_DATA_DIR"] = DataDirectory,
             ["Bulwark:Database:Provider"] = "Sqlite",
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
+            ["Bulwark:Backup:Key"] = BackupKey,
         }
         : new()
         {
@@ -78,6 +82,7 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Bulwark:Database:ConnectionString"] = ConnectionString,
             ["Bulwark:Database:AutoMigrate"] = "true",
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
+            ["Bulwark:Backup:Key"] = BackupKey,
         };
 
     public async ValueTask DisposeAsync()

@@ -9,7 +9,7 @@ namespace Bulwark.Api.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys", "bans", "create-admin"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys", "bans", "create-admin", "backup", "restore"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -34,6 +34,10 @@ internal static class CommandLine
                 return await RotateKeysCommand.RunAsync(app, Console.Out);
             case "rotate-data-keys":
                 return await RotateDataKeysCommand.RunAsync(scope.ServiceProvider, args, Console.Out, Console.Error);
+            case "backup":
+                return await BackupCommand.BackupAsync(scope.ServiceProvider, args, Console.Out, Console.Error);
+            case "restore":
+                return await BackupCommand.RestoreAsync(scope.ServiceProvider, args, Console.Out, Console.Error);
             default:
                 await Console.Error.WriteLineAsync("unknown verb");
                 return 2;

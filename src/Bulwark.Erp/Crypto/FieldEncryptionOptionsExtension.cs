@@ -58,6 +58,14 @@ public static class FieldEncryptionDbContextOptionsExtensions
         ArgumentNullException.ThrowIfNull(services);
         var cipher = services.GetService<FieldCipher>()
             ?? throw new InvalidOperationException("DATA-1: call AddBulwarkCrypto() before UseBulwarkFieldEncryption().");
+        return options.UseBulwarkFieldEncryption(cipher);
+    }
+
+    /// <summary>DATA-1 with an explicit cipher (e.g. a restore context built outside DI).</summary>
+    public static DbContextOptionsBuilder UseBulwarkFieldEncryption(this DbContextOptionsBuilder options, FieldCipher cipher)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cipher);
         ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new FieldEncryptionOptionsExtension(cipher));
         options.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, FieldEncryptionModelCacheKeyFactory>();
         return options.AddInterceptors(new FieldEncryptionInterceptor(cipher));

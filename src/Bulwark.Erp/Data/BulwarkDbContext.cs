@@ -123,8 +123,16 @@ public abstract class BulwarkDbContext : DbContext
         entity.HasQueryFilter(e => e.TenantId == CurrentTenantId);
     }
 
+    /// <summary>DATA-4 restore: keep the ids, versions and timestamps being restored (no stamping).</summary>
+    internal bool PreserveStamps { get; init; }
+
     private void StampChanges()
     {
+        if (PreserveStamps)
+        {
+            return;
+        }
+
         var now = _time.GetUtcNow().UtcDateTime;
         foreach (var entry in ChangeTracker.Entries<TenantEntity>())
         {

@@ -77,6 +77,10 @@ public static class ErpServiceCollectionExtensions
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Bans.BansJsonContext.Default);
         });
         services.AddScoped<Crypto.DataKeyRotator>();   // DATA-1: rotate-data-keys
+        // DATA-4: encrypted backups (backup / restore verbs); DATA-5: the backup key is required outside Development.
+        services.AddOptions<Backup.BackupOptions>().BindConfiguration(Backup.BackupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Backup.BackupOptions>, Backup.BackupOptionsValidator>());
+        services.AddScoped<Backup.BackupService>();
         services.AddTransient<DatabaseInitializer>();
         services.AddTransient<Seeding.DemoSeeder>();
         return builder;

@@ -47,6 +47,11 @@ public static class BulwarkSecurityServiceCollectionExtensions
         // TLS-2: X-Forwarded-* believed only from configured proxies.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransportOptions>, TrustedProxiesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>, ForwardedHeadersSetup>());
+        // TLS-1: HTTPS from PEM files (reloaded), TLS 1.2/1.3, strong suites; plain HTTP only when explicitly allowed.
+        services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>());
+        services.TryAddSingleton<TlsCertificateSource>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, TlsSetup>());
 
         // LOG-1: one JSON line per event on stdout (and a file when configured).
         services.AddSerilog((sp, logger) =>

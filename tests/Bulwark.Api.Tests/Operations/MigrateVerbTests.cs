@@ -43,6 +43,7 @@ public sealed class MigrateVerbTests
             ["Bulwark__Database__Provider"] = "Postgres",
             ["Bulwark__Database__ConnectionString"] = database.ConnectionString!,
             ["Bulwark__Crypto__MasterKey"] = database.MasterKey,   // DATA-5: required outside Development
+            ["Bulwark__Backup__Key"] = database.BackupKey,
         };
 
         var first = await RunAsync(environment, "migrate");
