@@ -1,3 +1,4 @@
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Security.Audit;
 using Bulwark.Security.Authentication;
@@ -20,8 +21,8 @@ public static class SessionEndpoints
     public static RouteGroupBuilder MapSessions(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/auth/sessions").WithTags("Authentication");
-        group.MapGet("/", ListSessions).WithName("ListSessions").WithListQuery(Sort.Names);
-        group.MapDelete("/{id:guid}", EndSession).WithName("EndSession");
+        group.MapGet("/", ListSessions).WithName("ListSessions").WithListQuery(Sort.Names).RequireAuthenticatedOnly();   // AUTH-11: own sessions
+        group.MapDelete("/{id:guid}", EndSession).WithName("EndSession").RequireAuthenticatedOnly();
         return group;
     }
 

@@ -1,3 +1,4 @@
+using Bulwark.Security.Authorization;
 using Bulwark.Erp.Data;
 using Bulwark.Erp.Sessions;
 using Bulwark.Security.Audit;
@@ -19,7 +20,8 @@ public static class PasswordEndpoints
     {
         // RL-1: the auth tier; RL-5: two password hashes behind the gate.
         var group = api.MapGroup("/auth").WithTags("Authentication").RequireRateLimitTier(RateLimitTier.Auth);
-        group.MapPost("/password", ChangePassword).WithName("ChangePassword").RequirePasswordHashingSlot();
+        group.MapPost("/password", ChangePassword).WithName("ChangePassword").RequirePasswordHashingSlot()
+            .RequireAuthenticatedOnly();   // AUTH-1/AUTH-11: own password, re-authenticated by the current one
         return group;
     }
 

@@ -240,15 +240,15 @@ public sealed class DeadDatabaseApiFactory : BulwarkApiFactory
 public sealed class DatabaseFailureInProcessTests(DeadDatabaseApiFactory api) : IClassFixture<DeadDatabaseApiFactory>
 {
     [Fact, Trait("Control", "ERR-2"), Trait("Control", "HDR-1")]
-    public async Task AuthenticatedRead_WhenTheDatabaseIsDown_Returns500ProblemWithSecurityHeaders()
+    public async Task Login_WhenTheDatabaseIsDown_Returns500ProblemWithSecurityHeaders()
     {
-        // A real token from the instance's own issuer (the dead database rules out logging in).
-        var token = api.Services.GetRequiredService<AccessTokenIssuer>()
-            .Issue(Guid.CreateVersion7(), Guid.CreateVersion7(), ["admin"], Guid.NewGuid().ToString("N")).Token;
+        // AUTH-4 keeps the signing keys in the database, so with the database gone from the start no token can be
+        // minted or validated (an authenticated read answers 401, fail closed). The anonymous login still needs the
+        // database for the user lookup: its failure must be a generic 500 problem, never a leak.
         using var client = api.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-        using var response = await client.GetAsync("/api/v1/items").WaitAsync(TimeSpan.FromSeconds(20));
+        using var content = new StringContent("""{"tenant":"demo","email":"admin@demo.example","password":"Bulwark-Demo-2026!"}""",
+            System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/api/v1/auth/login", content).WaitAsync(TimeSpan.FromSeconds(30));
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.InternalServerError);
         Assert.Equal("An unexpected error occurred. Quote the trace id when reporting it.", problem.GetProperty("detail").GetString());
         var body = await response.Content.ReadAsStringAsync();
@@ -256,8 +256,8 @@ public sealed class DatabaseFailureInProcessTests(DeadDatabaseApiFactory api) : 
         Assert.DoesNotContain(DeadDatabaseApi.DatabasePassword, body, StringComparison.Ordinal);
         SecurityHeadersAssert.PlainHttp(response, "500");
 
-        // The same token on an endpoint that needs no database still works: the failure is the database's alone.
-        using var tenantless = await client.GetAsync("/.well-known/jwks.json");
-        Assert.Equal(HttpStatusCode.OK, tenantless.StatusCode);
+        // An endpoint that needs no database still works: the failure is the database's alone.
+        using var live = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 }
