@@ -66,6 +66,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             ["BULWARK_DATA_DIR"] = DataDirectory,
             ["Bulwark:Database:Provider"] = "Sqlite",
+            ["Bulwark:Audit:CheckpointKey"] = AuditCheckpointKey,
         }
         : new()
         {
@@ -73,7 +74,11 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Bulwark:Database:Provider"] = "Postgres",
             ["Bulwark:Database:ConnectionString"] = ConnectionString,
             ["Bulwark:Database:AutoMigrate"] = "true",
+            ["Bulwark:Audit:CheckpointKey"] = AuditCheckpointKey,
         };
+
+    /// <summary>LOG-3: the audit checkpoint HMAC key of test hosts and verbs (a test value, 32 bytes).</summary>
+    public const string AuditCheckpointKey = "dGVzdC1vbmx5LWF1ZGl0LWNoZWNrcG9pbnQta2V5LTMyYg==";
 
     public async ValueTask DisposeAsync()
     {

@@ -38,7 +38,8 @@ internal static class CommandLine
         var result = await services.GetRequiredService<AuditVerifier>().VerifyAsync(CancellationToken.None);
         if (result.IsValid)
         {
-            await Console.Out.WriteLineAsync($"verify-audit: OK, {result.Count} events verified");
+            await Console.Out.WriteLineAsync(
+                $"verify-audit: OK, {result.Count} events verified ({result.Checkpoints} keyed checkpoints, {result.Tombstones} purged events, purged through sequence {result.PurgedThrough})");
             return 0;
         }
 

@@ -12,6 +12,24 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "audit_checkpoints",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Tombstones = table.Column<long>(type: "INTEGER", nullable: false),
+                    PurgedThrough = table.Column<long>(type: "INTEGER", nullable: false),
+                    Time = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Mac = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_checkpoints", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "audit_events",
                 columns: table => new
                 {
@@ -34,6 +52,21 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_audit_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "audit_tombstones",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Time = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_tombstones", x => x.Sequence);
                 });
 
             migrationBuilder.CreateTable(
@@ -429,6 +462,11 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_checkpoints_Sequence",
+                table: "audit_checkpoints",
+                column: "Sequence");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_audit_events_Sequence",
                 table: "audit_events",
                 column: "Sequence",
@@ -622,7 +660,13 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "audit_checkpoints");
+
+            migrationBuilder.DropTable(
                 name: "audit_events");
+
+            migrationBuilder.DropTable(
+                name: "audit_tombstones");
 
             migrationBuilder.DropTable(
                 name: "employees");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Bulwark.Erp.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBulwarkDbContext))]
-    [Migration("20261123201918_Initial")]
+    [Migration("20261201195757_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -19,6 +19,45 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Bulwark.Erp.Audit.AuditCheckpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mac")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PurgedThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Tombstones")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Sequence");
+
+                    b.ToTable("audit_checkpoints", (string)null);
+                });
 
             modelBuilder.Entity("Bulwark.Erp.Audit.AuditEvent", b =>
                 {
@@ -87,6 +126,33 @@ namespace Bulwark.Erp.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "Time");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Bulwark.Erp.Audit.AuditTombstone", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("audit_tombstones", (string)null);
                 });
 
             modelBuilder.Entity("Bulwark.Erp.Employees.Employee", b =>
