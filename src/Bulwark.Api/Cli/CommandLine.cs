@@ -9,7 +9,7 @@ namespace Bulwark.Api.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "purge-audit"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -24,6 +24,8 @@ internal static class CommandLine
                 return 0;
             case "verify-audit":
                 return await VerifyAuditAsync(scope.ServiceProvider);
+            case "purge-audit":
+                return await PurgeAuditAsync(scope.ServiceProvider);
             case "dev-token":
                 return await DevTokenCommand.RunAsync(app, Console.In, Console.Out, Console.Error);
             default:
@@ -46,5 +48,15 @@ internal static class CommandLine
         await Console.Out.WriteLineAsync(
             $"verify-audit: BROKEN at sequence {result.BrokenSequence}: {result.Reason} ({result.Count} events verified before it)");
         return 1;
+    }
+
+    /// <summary>LOG-5: one retention run (security events past 90 d, audit events past 1 y by default); exit 0.</summary>
+    private static async Task<int> PurgeAuditAsync(IServiceProvider services)
+    {
+        var time = services.GetRequiredService<TimeProvider>();
+        var purge = await services.GetRequiredService<AuditRetention>().PurgeAsync(time.GetUtcNow(), CancellationToken.None);
+        await Console.Out.WriteLineAsync(
+            $"purge-audit: {purge.PrefixRemoved} old events removed, {purge.Tombstoned} security events purged, chain kept from sequence {purge.PurgedThrough}");
+        return 0;
     }
 }

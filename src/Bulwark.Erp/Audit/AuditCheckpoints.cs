@@ -39,7 +39,8 @@ public sealed class AuditCheckpoints(BulwarkDbContext db, WriteGate gate, AuditC
             return null;
         }
 
-        var checkpoint = Seal(head.Sequence, head.Hash, tombstones, latest?.PurgedThrough ?? 0);
+        var purgedThrough = await db.AuditCheckpoints.MaxAsync(c => (long?)c.PurgedThrough, cancellationToken) ?? 0;
+        var checkpoint = Seal(head.Sequence, head.Hash, tombstones, purgedThrough);
         db.AuditCheckpoints.Add(checkpoint);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -29,6 +29,8 @@ public static class AuditServiceCollectionExtensions
         services.TryAddSingleton<AuditCheckpointKey>();
         services.TryAddScoped<AuditCheckpoints>();
         services.AddHostedService<AuditCheckpointer>();
+        services.TryAddScoped<AuditRetention>();   // LOG-5: retention (in-process job and the purge-audit verb)
+        services.AddHostedService<AuditRetentionJob>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditApiJsonContext.Default));
         return services;
     }

@@ -182,10 +182,12 @@ public sealed class AuditVerifier(BulwarkDbContext db, AuditCheckpoints sealer)
                 return Broken(Expected, $"truncated: the keyed checkpoint covers sequence {latest.Sequence} but the chain ends at {Expected - 1}", null);
             }
 
-            if (latest is not null && latest.Tombstones != tombstoneRows)
+            // The newest checkpoint (by time: a purge seals its anchor below the head) holds the tombstone count.
+            var newest = checkpoints.MaxBy(c => c.Time);
+            if (newest is not null && newest.Tombstones != tombstoneRows)
             {
-                return Broken(latest.Sequence,
-                    $"tombstones: {tombstoneRows} purged events recorded but the latest checkpoint sealed {latest.Tombstones} (an event deleted and passed off as purged)", null);
+                return Broken(newest.Sequence,
+                    $"tombstones: {tombstoneRows} purged events recorded but the latest checkpoint sealed {newest.Tombstones} (an event deleted and passed off as purged)", null);
             }
 
             return new AuditVerification(true, _count, null, null) with
