@@ -74,6 +74,7 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Bulwark:Database:Provider"] = "Sqlite",
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
             ["Bulwark:Backup:Key"] = BackupKey,
+            ["Bulwark:Audit:CheckpointKey"] = AuditCheckpointKey,
         }
         : new()
         {
@@ -83,7 +84,11 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Bulwark:Database:AutoMigrate"] = "true",
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
             ["Bulwark:Backup:Key"] = BackupKey,
+            ["Bulwark:Audit:CheckpointKey"] = AuditCheckpointKey,
         };
+
+    /// <summary>LOG-3: the audit checkpoint HMAC key of test hosts and verbs (a test value, 32 bytes).</summary>
+    public const string AuditCheckpointKey = "dGVzdC1vbmx5LWF1ZGl0LWNoZWNrcG9pbnQta2V5LTMyYg==";
 
     public async ValueTask DisposeAsync()
     {

@@ -9,7 +9,7 @@ namespace Bulwark.Api.Cli;
 /// </summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys", "bans", "create-admin", "backup", "restore"];
+    private static readonly string[] Verbs = ["migrate", "verify-audit", "dev-token", "rotate-keys", "rotate-data-keys", "bans", "create-admin", "backup", "restore", "purge-audit"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -26,6 +26,8 @@ internal static class CommandLine
                 return await VerifyAuditAsync(scope.ServiceProvider);
             case "bans":
                 return await BansCommand.RunAsync(scope.ServiceProvider, args, Console.Out, Console.Error);
+            case "purge-audit":
+                return await PurgeAuditAsync(scope.ServiceProvider);
             case "dev-token":
                 return await DevTokenCommand.RunAsync(app, Console.In, Console.Out, Console.Error);
             case "create-admin":
@@ -50,12 +52,23 @@ internal static class CommandLine
         var result = await services.GetRequiredService<AuditVerifier>().VerifyAsync(CancellationToken.None);
         if (result.IsValid)
         {
-            await Console.Out.WriteLineAsync($"verify-audit: OK, {result.Count} events verified");
+            await Console.Out.WriteLineAsync(
+                $"verify-audit: OK, {result.Count} events verified ({result.Checkpoints} keyed checkpoints, {result.Tombstones} purged events, purged through sequence {result.PurgedThrough})");
             return 0;
         }
 
         await Console.Out.WriteLineAsync(
             $"verify-audit: BROKEN at sequence {result.BrokenSequence}: {result.Reason} ({result.Count} events verified before it)");
         return 1;
+    }
+
+    /// <summary>LOG-5: one retention run (security events past 90 d, audit events past 1 y by default); exit 0.</summary>
+    private static async Task<int> PurgeAuditAsync(IServiceProvider services)
+    {
+        var time = services.GetRequiredService<TimeProvider>();
+        var purge = await services.GetRequiredService<AuditRetention>().PurgeAsync(time.GetUtcNow(), CancellationToken.None);
+        await Console.Out.WriteLineAsync(
+            $"purge-audit: {purge.PrefixRemoved} old events removed, {purge.Tombstoned} security events purged, chain kept from sequence {purge.PurgedThrough}");
+        return 0;
     }
 }

@@ -24,3 +24,30 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasIndex(e => new { e.TenantId, e.Time });
     }
 }
+
+internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<AuditCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<AuditCheckpoint> builder)
+    {
+        builder.ToTable("audit_checkpoints");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.Hash).HasMaxLength(128).IsRequired();
+        builder.Property(c => c.KeyId).HasMaxLength(32).IsRequired();
+        builder.Property(c => c.Mac).HasMaxLength(128).IsRequired();
+        builder.HasIndex(c => c.Sequence);
+    }
+}
+
+internal sealed class AuditTombstoneConfiguration : IEntityTypeConfiguration<AuditTombstone>
+{
+    public void Configure(EntityTypeBuilder<AuditTombstone> builder)
+    {
+        builder.ToTable("audit_tombstones");
+        builder.HasKey(t => t.Sequence);
+        builder.Property(t => t.Sequence).ValueGeneratedNever();
+        builder.Property(t => t.Type).HasMaxLength(100).IsRequired();
+        builder.Property(t => t.PreviousHash).HasMaxLength(128);
+        builder.Property(t => t.Hash).HasMaxLength(128).IsRequired();
+    }
+}

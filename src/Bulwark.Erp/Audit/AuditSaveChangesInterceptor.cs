@@ -109,6 +109,12 @@ internal sealed class AuditSaveChangesInterceptor(TimeProvider time, IHttpContex
                 continue;
             }
 
+            if (entry.Entity is AuditCheckpoint or AuditTombstone)
+            {
+                // The audit store's own bookkeeping is sealed by checkpoints, not described as record changes.
+                continue;
+            }
+
             var data = AuditDiff.Describe(entry);
             if (data is null)
             {

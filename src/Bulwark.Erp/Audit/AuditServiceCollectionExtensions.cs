@@ -24,6 +24,13 @@ public static class AuditServiceCollectionExtensions
         services.AddHostedService<AuditWriter>();
         services.TryAddScoped<AuditVerifier>();
         services.TryAddSingleton<AuditChainStatus>();
+        // LOG-3: keyed checkpoints (HMAC key from configuration; generated in the data folder in Development only).
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AuditCheckpointKey>();
+        services.TryAddScoped<AuditCheckpoints>();
+        services.AddHostedService<AuditCheckpointer>();
+        services.TryAddScoped<AuditRetention>();   // LOG-5: retention (in-process job and the purge-audit verb)
+        services.AddHostedService<AuditRetentionJob>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuditApiJsonContext.Default));
         return services;
     }

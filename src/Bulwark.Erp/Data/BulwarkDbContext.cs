@@ -56,6 +56,10 @@ public abstract class BulwarkDbContext : DbContext
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+
+    public DbSet<AuditTombstone> AuditTombstones => Set<AuditTombstone>();
+
     public DbSet<Sessions.Session> Sessions => Set<Sessions.Session>();
 
     public DbSet<Sessions.RefreshToken> RefreshTokens => Set<Sessions.RefreshToken>();
