@@ -61,6 +61,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .ReadFrom.Configuration(configuration)
                 .Enrich.FromLogContext()
+                .Enrich.With<LogRedactionEnricher>()   // LOG-4: last enricher, so every sink gets redacted events
                 .WriteTo.Console(new RenderedCompactJsonFormatter());
             var file = configuration["Bulwark:Logging:FilePath"];
             if (!string.IsNullOrWhiteSpace(file))
