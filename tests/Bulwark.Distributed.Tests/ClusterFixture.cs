@@ -30,8 +30,17 @@ public class ClusterFixture : IAsyncLifetime
         settings["Bulwark:Redis:Configuration"] = Redis.Configuration;
         settings["Bulwark:RateLimiting:ExpectedInstances"] = "2";
         Configure(settings);
-        A = await ApiProcess.StartAsync(settings);
-        B = await ApiProcess.StartAsync(settings);
+        try
+        {
+            A = await ApiProcess.StartAsync(settings);
+            B = await ApiProcess.StartAsync(settings);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialization failed: stop what was started (by PID).
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Adds or overrides settings of both instances.</summary>
