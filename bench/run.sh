@@ -77,6 +77,13 @@ RAISED=(
   Bulwark__RateLimiting__Auth__PermitLimit=1000000
   Bulwark__RateLimiting__Login__PermitLimit=1000000
   Bulwark__RateLimiting__User__PermitLimit=1000000
+  # BAN-1 detectors still run on every request but only report: the 401 scenario alone would otherwise ban 127.0.0.1
+  # (anonymous 401s count as probing) and turn every later scenario into the ban path.
+  Bulwark__Bans__ReportOnly=true
+  Bulwark__Bans__AuthFailureThreshold=1000000
+  Bulwark__Bans__ValidationFailureThreshold=1000000
+  Bulwark__Bans__UnknownPathThreshold=1000000
+  Bulwark__Sessions__MaxSessionsPerUser=1000
 )
 declare -A PORT PID
 start_api() {   # name datadir [env...]
@@ -104,11 +111,12 @@ TENANT=$(curl -fsS "http://127.0.0.1:${PORT[api]}/api/v1/tenants/current" -H "Au
 ITEM=$(curl -fsS "http://127.0.0.1:${PORT[api]}/api/v1/items?pageSize=1" -H "Authorization: Bearer $TOKEN" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 
-# The flood and ban instances run at the product defaults on a copy of the seeded data folder.
+# The flood and ban instances run at the product defaults on a copy of the seeded data folder (the flood instance with
+# bans report-only, so its 429 path stays a 429 path).
 sleep 1
 cp -a "$TMP/data-api" "$TMP/data-flood"
 cp -a "$TMP/data-api" "$TMP/data-ban"
-start_api flood "$TMP/data-flood"
+start_api flood "$TMP/data-flood" Bulwark__Bans__ReportOnly=true
 start_api ban "$TMP/data-ban"
 PORT[bare]=$(free_port)
 dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare]}" --Database "$TMP/data-api/bulwark.db" --Tenant "$TENANT" \

@@ -23,7 +23,7 @@ public sealed class RoleManagementTests(SqliteApiFactory api) : IClassFixture<Sq
         Assert.Equal(HttpStatusCode.OK, await GetAsync(old, "/api/v1/items"));
         Assert.Equal(HttpStatusCode.Forbidden, await GetAsync(old, "/api/v1/accounts"));
         // A correctly signed token that no session backs (no revocation can reach it) shows the cache is cleared too.
-        using var key = TokenForge.LoadInstanceKey(api.Database.DataDirectory);
+        using var key = TokenForge.LoadInstanceKey(api.Services);
         var sessionless = TokenForge.SignEs256(TokenForge.Header(key), TokenForge.Claims(TokenForge.Decode(old)), key);
         Assert.Equal(HttpStatusCode.OK, await GetAsync(sessionless, "/api/v1/items"));
 
