@@ -19,11 +19,11 @@ internal sealed partial class RedisPermissionInvalidation : IPermissionInvalidat
     private readonly Lock _subscribeLock = new();
     private bool _subscribed;
 
-    public RedisPermissionInvalidation(PermissionCache cache, IConnectionMultiplexer redis, RedisKeys keys,
+    public RedisPermissionInvalidation(PermissionCache cache, RedisPubSub redis, RedisKeys keys,
         ILogger<RedisPermissionInvalidation> logger)
     {
         _cache = cache;
-        _redis = redis;
+        _redis = redis.Connection;
         _logger = logger;
         _channel = keys.Channel("permissions");
         TrySubscribe();

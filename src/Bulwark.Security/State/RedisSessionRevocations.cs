@@ -24,10 +24,10 @@ internal sealed partial class RedisSessionRevocations : ISessionRevocations, IDi
     private readonly Lock _subscribeLock = new();
     private bool _subscribed;
 
-    public RedisSessionRevocations(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider time, ILogger<RedisSessionRevocations> logger)
+    public RedisSessionRevocations(RedisPubSub redis, RedisKeys keys, TimeProvider time, ILogger<RedisSessionRevocations> logger)
     {
         _local = new InMemorySessionRevocations(time);
-        _redis = redis;
+        _redis = redis.Connection;
         _keys = keys;
         _time = time;
         _logger = logger;

@@ -14,10 +14,10 @@ internal static class AuditQueries
         return await query(scope.ServiceProvider.GetRequiredService<BulwarkDbContext>());
     }
 
-    /// <summary>Security events are stored by a background writer: poll until the event is there (5 s).</summary>
+    /// <summary>Security events are stored by a background writer: poll until the event is there (15 s).</summary>
     public static async Task<AuditEvent> WaitForAsync(BulwarkApiFactory api, Func<IQueryable<AuditEvent>, IQueryable<AuditEvent>> filter)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
             var found = await WithDbAsync(api, db => filter(db.AuditEvents.AsNoTracking()).FirstOrDefaultAsync());
@@ -26,7 +26,7 @@ internal static class AuditQueries
                 return found;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "the audit event was not stored within 5 s");
+            Assert.True(DateTime.UtcNow < deadline, "the audit event was not stored within 15 s");
             await Task.Delay(100);
         }
     }

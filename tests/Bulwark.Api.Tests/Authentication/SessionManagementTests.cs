@@ -54,7 +54,7 @@ public sealed class SessionManagementTests(DefaultSessionCapApiFactory api) : IC
     private async Task<HttpStatusCode> ReadItemsAsync(string token)
     {
         using var client = Client(token);
-        using var response = await client.GetAsync("/api/v1/items");
+        using var response = await client.GetAsync("/api/v1/tenants/current");
         return response.StatusCode;
     }
 

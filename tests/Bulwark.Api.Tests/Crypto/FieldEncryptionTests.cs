@@ -66,7 +66,8 @@ public abstract class FieldEncryptionTests(BulwarkApiFactory api)
         var values = SensitiveValues.NewUnique();
         await SensitiveEmployees.CreateAsync(hr, values);
 
-        using var finance = await api.ClientForAsync("finance");
+        // AZ-2/AZ-5: the auditor may list employees but not read their sensitive fields.
+        using var finance = await api.ClientForAsync("auditor");
         using var denied = await finance.GetAsync("/api/v1/employees?nationalId=" + values.NationalId);
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.Equal("application/problem+json", denied.Content.Headers.ContentType?.MediaType);
