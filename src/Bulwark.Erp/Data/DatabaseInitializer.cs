@@ -56,6 +56,7 @@ public sealed partial class DatabaseInitializer(
 
         var builder = new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql(ownerConnection);
         Audit.AuditServiceCollectionExtensions.UseBulwarkAudit(builder, services);
+        Crypto.FieldEncryptionDbContextOptionsExtensions.UseBulwarkFieldEncryption(builder, services);   // DATA-1: the seed writes employees
         return new PostgresBulwarkDbContext(builder.Options, NoTenant.Instance, services.GetRequiredService<TimeProvider>());
     }
 

@@ -14,7 +14,6 @@ internal sealed class PermissionCache(IOptions<BulwarkAuthorizationOptions> opti
     private readonly ConcurrentDictionary<(Guid Tenant, Guid User), Entry> _entries = new();
     private readonly ConcurrentDictionary<(Guid Tenant, Guid User), long> _generations = new();
     private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(options.Value.PermissionCacheSeconds);
-    private long _epoch;
 
     public bool TryGet(Guid tenantId, Guid userId, out CallerPermissions permissions)
     {
@@ -28,8 +27,7 @@ internal sealed class PermissionCache(IOptions<BulwarkAuthorizationOptions> opti
         return false;
     }
 
-    public long Generation(Guid tenantId, Guid userId) =>
-        _generations.GetValueOrDefault((tenantId, userId)) + (Interlocked.Read(ref _epoch) << 32);
+    public long Generation(Guid tenantId, Guid userId) => _generations.GetValueOrDefault((tenantId, userId));
 
     public void Set(Guid tenantId, Guid userId, long generation, CallerPermissions permissions)
     {
@@ -53,13 +51,6 @@ internal sealed class PermissionCache(IOptions<BulwarkAuthorizationOptions> opti
         var key = (tenantId, userId);
         _generations.AddOrUpdate(key, 1, (_, g) => g + 1);
         _entries.TryRemove(key, out _);
-    }
-
-    /// <summary>Drops every entry (AZ-2: invalidations may have been missed); loads in flight will not store theirs.</summary>
-    public void InvalidateAll()
-    {
-        Interlocked.Increment(ref _epoch);
-        _entries.Clear();
     }
 
     private sealed record Entry(CallerPermissions Permissions, DateTimeOffset ExpiresAt);

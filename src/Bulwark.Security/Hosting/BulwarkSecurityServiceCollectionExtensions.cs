@@ -150,9 +150,6 @@ public static class BulwarkSecurityServiceCollectionExtensions
         if (services.AddBulwarkRedis(configuration))
         {
             services.AddBulwarkRedisRateLimiting(); // RL-2: cluster-wide limits + ban check, one round trip
-            // AUTH-6 / AZ-2: revocations and permission invalidations reach every instance through Redis pub/sub.
-            services.Replace(ServiceDescriptor.Singleton<ISessionRevocations, State.RedisSessionRevocations>());
-            services.Replace(ServiceDescriptor.Singleton<Authorization.IPermissionInvalidation, State.RedisPermissionInvalidation>());
             services.AddBulwarkRedisBans();         // BAN-1: bans shared through Redis at once
         }
 

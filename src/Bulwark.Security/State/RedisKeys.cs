@@ -15,10 +15,4 @@ internal sealed class RedisKeys(IOptions<RedisOptions> options)
     public RedisKey RateLimit(string partition, string rule) => $"{_prefix}:{{{partition}}}:rl:{rule}";
 
     public RedisKey Ban(string partition) => $"{_prefix}:{{{partition}}}:ban";
-
-    /// <summary>AUTH-6: the shared revoked-session set (sorted by the time until which each must be remembered).</summary>
-    public RedisKey Revocations() => $"{_prefix}:{{revocations}}:sessions";
-
-    /// <summary>A pub/sub channel of this deployment (AUTH-6 revocations, AZ-2 permission invalidations).</summary>
-    public RedisChannel Channel(string name) => RedisChannel.Literal($"{_prefix}:{name}");
 }

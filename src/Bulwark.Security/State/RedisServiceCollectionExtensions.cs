@@ -28,11 +28,10 @@ public static class RedisServiceCollectionExtensions
 
         services.TryAddSingleton<IConnectionMultiplexer>(sp => Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
         services.TryAddSingleton<RedisKeys>();
-        services.TryAddSingleton<RedisPubSub>();
         return true;
     }
 
-    internal static ConnectionMultiplexer Connect(RedisOptions options)
+    private static ConnectionMultiplexer Connect(RedisOptions options)
     {
         var config = ConfigurationOptions.Parse(options.Configuration!);
         // RL-2: an unreachable Redis must not stop the host nor stall requests: start disconnected and keep
