@@ -11,9 +11,9 @@ public sealed class AuditKeyStartupTests
     public async Task Production_WithoutASoundCheckpointKey_StopsTheHost(string? key, string named)
     {
         var dir = Directory.CreateTempSubdirectory("bulwark-audit-key-").FullName;
-        var settings = new Dictionary<string, string?> { ["BULWARK_DATA_DIR"] = dir, ["Bulwark:Audit:CheckpointKey"] = key };
+        var settings = WithProductionSecrets(new Dictionary<string, string?> { ["BULWARK_DATA_DIR"] = dir, ["Bulwark:Audit:CheckpointKey"] = key });
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => ApiProcess.StartAsync(settings, "Production", TimeSpan.FromSeconds(40)));
+            () => ApiProcess.StartAsync(settings, "Production", TimeSpan.FromSeconds(150)));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, "audit-checkpoint.key")), "no key may be generated outside Development");
     }
@@ -25,7 +25,8 @@ public sealed class AuditKeyStartupTests
         var keyFile = Path.Combine(dir, "checkpoint.secret");
         await File.WriteAllTextAsync(keyFile, TestDatabase.AuditCheckpointKey);
         await using (var production = await ApiProcess.StartAsync(
-                         new Dictionary<string, string?> { ["BULWARK_DATA_DIR"] = dir, ["Bulwark:Audit:CheckpointKeyFile"] = keyFile }, "Production"))
+                         WithProductionSecrets(new Dictionary<string, string?> { ["BULWARK_DATA_DIR"] = dir, ["Bulwark:Audit:CheckpointKeyFile"] = keyFile }),
+                         "Production"))
         {
             using var client = production.CreateClient();
             Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
@@ -41,5 +42,13 @@ public sealed class AuditKeyStartupTests
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(generated));
             }
         }
+    }
+
+    /// <summary>DATA-5: the other secrets Production requires (so only the checkpoint key decides here).</summary>
+    private static Dictionary<string, string?> WithProductionSecrets(Dictionary<string, string?> settings)
+    {
+        settings["Bulwark:Crypto:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        settings["Bulwark:Backup:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        return settings;
     }
 }
