@@ -14,7 +14,7 @@ public sealed class TlsStartupTests
         var settings = database.Settings();
         settings["Bulwark:Tls:AllowPlainHttp"] = "false";
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            ApiProcess.StartAsync(settings, "Production", TimeSpan.FromSeconds(40)));
+            ApiProcess.StartAsync(settings, "Production", TimeSpan.FromSeconds(150)));
         Assert.Contains("Bulwark:Tls:AllowPlainHttp", error.Message, StringComparison.Ordinal);
 
         settings["Bulwark:Tls:AllowPlainHttp"] = "true";
@@ -27,7 +27,7 @@ public sealed class TlsStartupTests
     {
         await using var database = await TestDatabase.CreateAsync(TestProvider.Sqlite);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            ApiProcess.StartAsync(database.Settings(), "Production", TimeSpan.FromSeconds(40), https: true));
+            ApiProcess.StartAsync(database.Settings(), "Production", TimeSpan.FromSeconds(150), https: true));
         Assert.Contains("Bulwark:Tls:CertificateFile", error.Message, StringComparison.Ordinal);
     }
 
