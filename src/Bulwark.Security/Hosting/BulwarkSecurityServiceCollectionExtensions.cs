@@ -59,6 +59,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
             logger.MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+                .MinimumLevel.Override("StackExchange.Redis", LogEventLevel.Warning) // connection failures, not every handshake step
                 .ReadFrom.Configuration(configuration)
                 .Enrich.FromLogContext()
                 .Enrich.With<LogRedactionEnricher>()   // LOG-4: last enricher, so every sink gets redacted events
@@ -68,7 +69,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
             {
                 logger.WriteTo.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 90);
             }
-        });
+        }, preserveStaticLogger: true); // a host owns its logger: disposing one host never silences another in the same process
         services.TryAddSingleton<ISecurityEvents, LoggingSecurityEvents>();
 
         // ERR-1/ERR-2: one problem+json shape for everything.

@@ -82,6 +82,10 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            // RL-2: a failed call (timeout, error) holds further attempts off for a probe interval, so requests do not
+            // each wait out the timeout; only a real failure moves the next probe (a request answered from the
+            // fallback must not, or steady traffic would postpone recovery for ever).
+            Volatile.Write(ref _nextProbe, _time.GetTimestamp() + (long)(ProbeInterval.TotalSeconds * _time.TimestampFrequency));
             Degrade(ex);
             return await FallbackAsync(checks, banKey, cancellationToken);
         }
@@ -142,7 +146,6 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable
 
     private void Degrade(Exception? error)
     {
-        Volatile.Write(ref _nextProbe, _time.GetTimestamp() + (long)(ProbeInterval.TotalSeconds * _time.TimestampFrequency));
         if (Interlocked.Exchange(ref _degraded, 1) == 1)
         {
             return;

@@ -26,12 +26,13 @@ public static class RedisServiceCollectionExtensions
             return false;
         }
 
-        services.TryAddSingleton<IConnectionMultiplexer>(sp => Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
+        services.TryAddSingleton<IConnectionMultiplexer>(sp => Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value,
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.TryAddSingleton<RedisKeys>();
         return true;
     }
 
-    private static ConnectionMultiplexer Connect(RedisOptions options)
+    private static ConnectionMultiplexer Connect(RedisOptions options, Microsoft.Extensions.Logging.ILoggerFactory? logging)
     {
         var config = ConfigurationOptions.Parse(options.Configuration!);
         // RL-2: an unreachable Redis must not stop the host nor stall requests: start disconnected and keep
@@ -43,6 +44,7 @@ public static class RedisServiceCollectionExtensions
         config.SyncTimeout = options.OperationTimeoutMilliseconds;
         config.ConnectTimeout = Math.Max(options.OperationTimeoutMilliseconds, 1000);
         config.ClientName ??= "bulwark";
+        config.LoggerFactory = logging;
         return ConnectionMultiplexer.Connect(config);
     }
 }

@@ -60,6 +60,8 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
     [Fact, Trait("Control", "RL-2"), Trait("Category", "Distributed")]
     public async Task RedisStopped_PerInstanceLimitsApply_NoServerError_AndSharedLimitsResumeWhenItReturns()
     {
+        // Only what the instances log from here on counts (a start-up connect may have logged its own recovery).
+        var marks = cluster.Instances.Select(i => i.OutputLines.Count).ToArray();
         await cluster.Redis.StopAsync();
         try
         {
@@ -85,22 +87,21 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
         }
         finally
         {
+            // Steady traffic on both instances before, during and after the restart (a request every 200 ms each):
+            // answering it from the fallback must not postpone the switch back to Redis.
+            using var stopProbing = new CancellationTokenSource();
+            var probes = cluster.Instances.Select((instance, n) => ProbeUntilRecoveredAsync(instance, n, marks[n], stopProbing.Token)).ToArray();
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
             await cluster.Redis.StartAgainAsync();
+            await Task.WhenAny(Task.WhenAll(probes), Task.Delay(TimeSpan.FromSeconds(60)));
+            await stopProbing.CancelAsync();
+            await Task.WhenAll(probes); // a probe's 5xx fails the test here
         }
 
-        // Recovery without a restart: keep asking until both instances use Redis again (bounded).
-        foreach (var instance in cluster.Instances)
+        foreach (var (instance, n) in cluster.Instances.Select((instance, n) => (instance, n)))
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            var probe = 0;
-            while (DateTime.UtcNow < deadline && !instance.OutputLines.Any(l => l.Contains("\"EventType\":\"ratelimit.store.recovered\"", StringComparison.Ordinal)))
-            {
-                var response = await ClusterFixture.GetAsync(instance, $"127.0.23.{++probe % 250 + 1}", "/health/live");
-                Assert.True(response.Status < 500, $"probe got {response.Status}");
-                await Task.Delay(200);
-            }
-
-            Assert.Contains(instance.OutputLines, l => l.Contains("\"EventType\":\"ratelimit.store.recovered\"", StringComparison.Ordinal));
+            Assert.True(instance.OutputLines.Skip(marks[n]).Any(IsRecovered),
+                "no ratelimit.store.recovered within 60 s; last lines:\n" + string.Join('\n', instance.OutputLines.TakeLast(40)));
         }
 
         for (var i = 0; i < 100; i++)
@@ -110,6 +111,20 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
         }
 
         Assert.Equal(429, (await ClusterFixture.GetAsync(cluster.A, "127.0.22.2", "/health/live")).Status);
+    }
+
+    private static bool IsRecovered(string line) =>
+        line.Contains("\"EventType\":\"ratelimit.store.recovered\"", StringComparison.Ordinal);
+
+    /// <summary>Asks <paramref name="instance"/> every 200 ms (never a 5xx) until it logs the return to Redis.</summary>
+    private static async Task ProbeUntilRecoveredAsync(ApiProcess instance, int n, int mark, CancellationToken cancellationToken)
+    {
+        for (var probe = 0; !cancellationToken.IsCancellationRequested && !instance.OutputLines.Skip(mark).Any(IsRecovered); probe++)
+        {
+            var response = await ClusterFixture.GetAsync(instance, $"127.0.{25 + n}.{probe % 250 + 1}", "/health/live");
+            Assert.True(response.Status < 500, $"probe got {response.Status}");
+            await Task.Delay(200, CancellationToken.None);
+        }
     }
 
     [Fact, Trait("Control", "BAN-1"), Trait("Category", "Distributed")]
