@@ -17,7 +17,8 @@ namespace Bulwark.Erp.Authorization;
 /// <item>Grants for the application role: DML only (no DDL: it owns nothing and PostgreSQL 15 gives PUBLIC no
 /// CREATE on <c>public</c>), and on <c>audit_*</c> tables INSERT and SELECT only (append-only, LOG-3).</item>
 /// <item><c>bulwark_id_in_other_tenant(table, id)</c> (SECURITY DEFINER): the one deliberate cross-tenant
-/// question, "is this id another tenant's?", for the AZ-6 cross-tenant event; answers a boolean only.</item>
+/// question, "is this id another tenant's?", for the AZ-6 cross-tenant event; answers a boolean only (NULL for a
+/// table without the policy, which the application role can read across tenants anyway).</item>
 /// </list>
 /// </summary>
 public static class PostgresRowLevelSecurity
@@ -59,7 +60,7 @@ public static class PostgresRowLevelSecurity
               BEGIN
                 IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = 'public' AND tablename = table_name
                                AND policyname = 'bulwark_tenant_isolation') THEN
-                  RETURN false;
+                  RETURN NULL; -- not under row-level security: the caller asks with its own query
                 END IF;
                 EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE "Id" = $1 AND "TenantId" IS DISTINCT FROM NULLIF(current_setting(%L, true), %L)::uuid)',
                   table_name, 'bulwark.tenant_id', '') INTO found USING record_id;

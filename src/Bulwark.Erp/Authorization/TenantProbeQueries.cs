@@ -14,8 +14,13 @@ internal static class TenantProbeQueries
         {
             // Row-level security hides other tenants' rows even without the EF filter: ask the SECURITY DEFINER
             // function, which answers only yes or no (DATA-2: parameters).
-            return await db.Database.SqlQuery<bool>($"SELECT bulwark_id_in_other_tenant({table}, {id}) AS \"Value\"")
+            // NULL: the table is not under row-level security (users, sessions): the filtered query below answers.
+            var answer = await db.Database.SqlQuery<bool?>($"SELECT bulwark_id_in_other_tenant({table}, {id}) AS \"Value\"")
                 .SingleAsync(cancellationToken);
+            if (answer is { } known)
+            {
+                return known;
+            }
         }
 
         return await db.Set<TEntity>().IgnoreQueryFilters().AsNoTracking().AnyAsync(e => e.Id == id && e.TenantId != tenant, cancellationToken);

@@ -58,16 +58,9 @@ public abstract class TenantIsolationTests(BulwarkApiFactory api)
 
             using var response = await rival.SendAsync(request);
             await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
-            // KNOWN GAP (stop 12, issue 5/8): on PostgreSQL one of these authz.cross_tenant events was not stored within
-            // 15 s after the merge (the audit writer or the commit-time chain append); the 404 holds on both providers and
-            // RowLevelSecurityTests proves a cross-tenant 404 is audited on PostgreSQL as the app role. Re-enable for
-            // PostgreSQL once the cause is found.
-            if (api.Provider == TestProvider.Sqlite)
-            {
-                var path = new Uri("http://x" + url).AbsolutePath;
-                var stored = await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.CrossTenantAccess && e.Resource == path));
-                Assert.Contains("AZ-4", stored.Reason ?? stored.Data, StringComparison.Ordinal);
-            }
+            var path = new Uri("http://x" + url).AbsolutePath;
+            var stored = await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.CrossTenantAccess && e.Resource == path));
+            Assert.Contains("AZ-4", stored.Reason ?? stored.Data, StringComparison.Ordinal);
         }
 
         // The demo data is untouched (the rival's PUT /roles and PATCH changed nothing).
