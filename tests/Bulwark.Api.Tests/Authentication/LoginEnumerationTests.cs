@@ -26,10 +26,15 @@ public sealed class LoginEnumerationTests(SqliteApiFactory api, Xunit.Abstractio
         return (response.StatusCode, json.ToJsonString(), watch.Elapsed.TotalMilliseconds);
     }
 
-    private static double Median(List<double> values)
+    /// <summary>
+    /// The lower quartile: what a path costs itself. Machine noise (other test processes on a loaded CI box) only ever
+    /// adds time, and hits a median of 50 samples hard enough to fake a difference; a real difference (a skipped
+    /// hash, ~200 ms) shows in every quantile.
+    /// </summary>
+    private static double LowerQuartile(List<double> values)
     {
         values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+        return values[values.Count / 4];
     }
 
     [Fact]
@@ -60,9 +65,9 @@ public sealed class LoginEnumerationTests(SqliteApiFactory api, Xunit.Abstractio
         }
 
         Assert.Equal(knownBody, unknownBody);
-        var (medianKnown, medianUnknown) = (Median(known), Median(unknown));
-        var ratio = Math.Max(medianKnown, medianUnknown) / Math.Min(medianKnown, medianUnknown);
-        output.WriteLine($"median wrong-password {medianKnown:0.0} ms, unknown-user {medianUnknown:0.0} ms, ratio {ratio:0.00}");
-        Assert.True(ratio <= 1.2, $"median wrong-password {medianKnown:0.0} ms vs unknown-user {medianUnknown:0.0} ms (ratio {ratio:0.00})");
+        var (quartileKnown, quartileUnknown) = (LowerQuartile(known), LowerQuartile(unknown));
+        var ratio = Math.Max(quartileKnown, quartileUnknown) / Math.Min(quartileKnown, quartileUnknown);
+        output.WriteLine($"lower quartile wrong-password {quartileKnown:0.0} ms, unknown-user {quartileUnknown:0.0} ms, ratio {ratio:0.00}");
+        Assert.True(ratio <= 1.2, $"lower quartile wrong-password {quartileKnown:0.0} ms vs unknown-user {quartileUnknown:0.0} ms (ratio {ratio:0.00})");
     }
 }
