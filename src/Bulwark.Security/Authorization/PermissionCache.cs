@@ -53,6 +53,15 @@ internal sealed class PermissionCache(IOptions<BulwarkAuthorizationOptions> opti
         _entries.TryRemove(key, out _);
     }
 
+    /// <summary>Drops every entry (after missed invalidations, e.g. a Redis outage); loads in flight for them will not store.</summary>
+    public void InvalidateAll()
+    {
+        foreach (var key in _entries.Keys)
+        {
+            Invalidate(key.Tenant, key.User);
+        }
+    }
+
     private sealed record Entry(CallerPermissions Permissions, DateTimeOffset ExpiresAt);
 }
 

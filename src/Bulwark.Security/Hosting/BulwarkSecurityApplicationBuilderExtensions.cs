@@ -49,6 +49,8 @@ public static class BulwarkSecurityApplicationBuilderExtensions
         app.UseSerilogRequestLogging(o =>
         {
             o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms";
+            // This host's logger (the static one is left alone, so several hosts can share a process).
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             o.EnrichDiagnosticContext = RequestLogEnricher.Enrich;
         });
         app.UseMiddleware<SecurityHeadersMiddleware>();

@@ -152,6 +152,11 @@ public static class BulwarkSecurityServiceCollectionExtensions
         {
             services.AddBulwarkRedisRateLimiting(); // RL-2: cluster-wide limits + ban check, one round trip
             services.AddBulwarkRedisBans();         // BAN-1: bans shared through Redis at once
+            // AUTH-6/AZ-2: revocations and permission changes reach every instance through Redis pub/sub (local lookups).
+            services.Replace(ServiceDescriptor.Singleton<ISessionRevocations, RedisSessionRevocations>());
+            services.AddHostedService(sp => (RedisSessionRevocations)sp.GetRequiredService<ISessionRevocations>());
+            services.Replace(ServiceDescriptor.Singleton<IPermissionInvalidation, RedisPermissionInvalidation>());
+            services.AddHostedService(sp => (RedisPermissionInvalidation)sp.GetRequiredService<IPermissionInvalidation>());
         }
 
         // BAN-1: attack detectors, escalating bans (the data layer supplies IBanRepository).

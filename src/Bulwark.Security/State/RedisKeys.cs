@@ -15,4 +15,10 @@ internal sealed class RedisKeys(IOptions<RedisOptions> options)
     public RedisKey RateLimit(string partition, string rule) => $"{_prefix}:{{{partition}}}:rl:{rule}";
 
     public RedisKey Ban(string partition) => $"{_prefix}:{{{partition}}}:ban";
+
+    /// <summary>AUTH-6: revoked sessions of the cluster (sorted set, score = remember-until in Unix ms).</summary>
+    public RedisKey RevokedSessions => $"{_prefix}:{{revocations}}:sessions";
+
+    /// <summary>A pub/sub channel of this deployment (<c>bulwark:revocations</c>, <c>bulwark:permissions</c>).</summary>
+    public RedisChannel Channel(string name) => RedisChannel.Literal($"{_prefix}:{name}");
 }
