@@ -89,7 +89,8 @@ declare -A PORT PID
 start_api() {   # name datadir [env...]
   local name=$1 data=$2; shift 2
   PORT[$name]=$(free_port)
-  env ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development BULWARK_DATA_DIR="$data" "$@" \
+  # Plain HTTP on loopback (TLS-1 opt-in, as behind a TLS-terminating proxy): the figures exclude TLS, like the peers'.
+  env ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development BULWARK_DATA_DIR="$data" Bulwark__Tls__AllowPlainHttp=true "$@" \
     dotnet "$API_DLL" --urls "http://127.0.0.1:${PORT[$name]}" >"$TMP/$name.log" 2>&1 &
   PID[$name]=$!
   PIDS+=("$!")
