@@ -38,27 +38,10 @@ log() { printf 'test.sh: %s\n' "$*" >&2; }
 # ---------------------------------------------------------------------------------------------
 # State for teardown. Everything here is something this script started / created itself.
 TMP=""
-PGBIN=""
-PGDATA=""
-PG_PID=""
-REDIS_PID=""
 CHILD_PID=""
-POLICY_RC_CREATED=""
 SUMMARY="0 passed, 1 failed"   # replaced once TRX files were counted
-
-stop_postgres() {
-  [[ -n $PG_PID ]] || return 0
-  local pgpid=""
-  [[ -f $PGDATA/postmaster.pid ]] && pgpid=$(head -n1 "$PGDATA/postmaster.pid")
-  if kill -0 "$PG_PID" 2>/dev/null; then
-    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" stop -m immediate -w -t 30 >/dev/null 2>&1
-    # Fallback: only the postmaster this script started, by its PID.
-    if [[ $pgpid =~ ^[0-9]+$ ]] && kill -0 "$pgpid" 2>/dev/null; then kill -KILL "$pgpid" 2>/dev/null; fi
-  fi
-  wait "$PG_PID" 2>/dev/null || true
-  PG_PID=""
-  return 0
-}
+# PostgreSQL/Redis start and stop (by PID), shared with bench/run.sh.
+source "$REPO_ROOT/scripts/throwaway-services.sh"
 
 cleanup() {
   # Stop the child command (dotnet) if we are interrupted while it runs.
@@ -68,14 +51,7 @@ cleanup() {
     kill -KILL "$CHILD_PID" 2>/dev/null
     wait "$CHILD_PID" 2>/dev/null
   fi
-  if [[ -n $REDIS_PID ]]; then
-    kill -TERM "$REDIS_PID" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$REDIS_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$REDIS_PID" 2>/dev/null
-    wait "$REDIS_PID" 2>/dev/null
-  fi
-  stop_postgres
-  if [[ -n $POLICY_RC_CREATED ]]; then rm -f /usr/sbin/policy-rc.d; fi
+  stop_throwaway_services
   if [[ -n $TMP && -d $TMP ]]; then rm -rf "$TMP"; fi
 }
 
@@ -103,155 +79,22 @@ run_child() {
   return "$rc"
 }
 
-as_pg() {
-  if [[ $EUID -eq 0 ]]; then
-    (cd "$TMP" && runuser -u postgres -- "$@")
-  else
-    (cd "$TMP" && "$@")
-  fi
-}
-
-find_pgbin() {
-  local d
-  PGBIN=""
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
-    [[ -x $d/initdb && -x $d/pg_ctl && -x $d/psql && -x $d/pg_isready ]] && PGBIN=$d
-  done
-  [[ -n $PGBIN ]]
-}
-
-port_in_use() {
-  local p=$1
-  if command -v ss >/dev/null 2>&1; then
-    [[ -n $(ss -Htan "( sport = :$p )" 2>/dev/null) ]] && return 0
-  fi
-  # Fallback without iproute2: is anything accepting connections there?
-  (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 0
-  return 1
-}
-
-# Sets PICKED_PORT to a free port in 20000-31999 (below the Linux ephemeral range), avoiding $*.
-pick_port() {
-  local p avoid
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 12000 ))
-    for avoid in "$@"; do [[ $p == "$avoid" ]] && continue 2; done
-    if ! port_in_use "$p"; then PICKED_PORT=$p; return 0; fi
-  done
-  log "could not find a free TCP port"
-  return 1
-}
-
 # ---------------------------------------------------------------------------------------------
 TMP=$(mktemp -d /tmp/bulwark-test.XXXXXX)
-chmod 755 "$TMP"   # the postgres user must be able to traverse it
 
 # 1. Prerequisites: PostgreSQL server binaries, Redis, fail2ban-regex (BAN-2 test) and testssl.sh (TLS-1 scan),
 #    installed only when missing.
 if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1 \
    || ! command -v fail2ban-regex >/dev/null 2>&1 || ! command -v testssl >/dev/null 2>&1; then
-  log "installing postgresql, redis-server, fail2ban and testssl.sh with apt-get (missing on this machine)"
-  SUDO=()
-  if [[ $EUID -ne 0 ]]; then SUDO=(sudo); fi
-  # Keep Debian's maintainer scripts from starting the system postgresql/redis services
-  # (we never use them). Docker images usually ship this file already.
-  if [[ $EUID -eq 0 && ! -e /usr/sbin/policy-rc.d ]]; then
-    POLICY_RC_CREATED=1
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-  fi
-  if ! { "${SUDO[@]}" apt-get update &&
-         "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-           postgresql redis-server fail2ban testssl.sh; } >"$TMP/apt.log" 2>&1; then
-    tail -n 40 "$TMP/apt.log" >&2
-    log "apt-get install failed"
-    exit 1
-  fi
-  if [[ -n $POLICY_RC_CREATED ]]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=""; fi
+  install_missing_packages postgresql redis-server fail2ban testssl.sh || exit 1
   find_pgbin || { log "PostgreSQL server binaries not found after install"; exit 1; }
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
     || { log "redis-server/redis-cli not found after install"; exit 1; }
   command -v fail2ban-regex >/dev/null || { log "fail2ban-regex not found after install"; exit 1; }
 fi
-if [[ $EUID -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
-  log "user 'postgres' does not exist (initdb refuses to run as root)"
-  exit 1
-fi
-
-# 2. Throwaway PostgreSQL cluster.
-PGDATA=$TMP/pg
-PGSOCK=$TMP/pgrun          # unix socket + server log, written by the postgres user
-PGLOG=$PGSOCK/postgres.log
-mkdir -p "$PGDATA" "$PGSOCK"
-printf 'postgres\n' > "$TMP/pgpass"
-if [[ $EUID -eq 0 ]]; then chown postgres: "$PGDATA" "$PGSOCK" "$TMP/pgpass"; fi
-chmod 700 "$PGDATA"
-if ! as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$TMP/pgpass" -E UTF8 --no-locale \
-      --auth-local=trust --auth-host=scram-sha-256 >"$TMP/initdb.log" 2>&1; then
-  cat "$TMP/initdb.log" >&2
-  log "initdb failed"
-  exit 1
-fi
-
-# The postmaster runs as a background child of this script (not daemonized by `pg_ctl start`), so
-# its exit is reaped here instead of leaving a zombie for PID 1 in containers without an init.
-PGPORT=""
-for _ in 1 2 3 4 5; do
-  pick_port
-  as_pg "$PGBIN/postgres" -D "$PGDATA" -p "$PICKED_PORT" -k "$PGSOCK" \
-    -c listen_addresses=127.0.0.1 -c max_connections=300 \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-    </dev/null >>"$PGLOG" 2>&1 &
-  PG_PID=$!
-  for _ in $(seq 1 60); do   # bounded: ~30 s
-    kill -0 "$PG_PID" 2>/dev/null || break
-    if as_pg "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PICKED_PORT" -t 1; then
-      PGPORT=$PICKED_PORT
-      break
-    fi
-    sleep 0.5
-  done
-  [[ -n $PGPORT ]] && break
-  # Port raced away (or start too slow): stop what we started, retry on another port.
-  stop_postgres
-done
-if [[ -z $PGPORT ]]; then
-  tail -n 30 "$PGLOG" >&2 || true
-  log "PostgreSQL did not start"
-  exit 1
-fi
-as_pg "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres >/dev/null <<'SQL'
-CREATE ROLE bulwark_owner LOGIN CREATEDB NOSUPERUSER PASSWORD 'owner-pass';
-CREATE ROLE bulwark_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'app-pass';
-SQL
-
-# 3. Throwaway Redis.
-REDIS_PORT=""
-mkdir -p "$TMP/redis"
-for _ in 1 2 3 4 5; do
-  pick_port "$PGPORT"
-  redis-server --port "$PICKED_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --daemonize no --dir "$TMP/redis" --pidfile "$TMP/redis.pid" \
-    --logfile "$TMP/redis.log" </dev/null >/dev/null 2>&1 &
-  REDIS_PID=$!
-  for _ in $(seq 1 100); do
-    kill -0 "$REDIS_PID" 2>/dev/null || break
-    if [[ $(redis-cli -h 127.0.0.1 -p "$PICKED_PORT" ping 2>/dev/null) == PONG ]]; then
-      REDIS_PORT=$PICKED_PORT
-      break
-    fi
-    sleep 0.2
-  done
-  [[ -n $REDIS_PORT ]] && break
-  kill -KILL "$REDIS_PID" 2>/dev/null || true
-  wait "$REDIS_PID" 2>/dev/null || true
-  REDIS_PID=""
-done
-if [[ -z $REDIS_PORT ]]; then
-  tail -n 30 "$TMP/redis.log" >&2 || true
-  log "Redis did not start"
-  exit 1
-fi
+# 2. Throwaway PostgreSQL cluster and Redis (scripts/throwaway-services.sh).
+start_throwaway_postgres || exit 1
+start_throwaway_redis || exit 1
 
 export BULWARK_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=postgres"
 export BULWARK_TEST_REDIS="127.0.0.1:$REDIS_PORT"

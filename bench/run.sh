@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bulwark benchmark harness (issue 7). One command:
 #
-#   bench/run.sh [--rounds N] [--duration SECONDS] [--connections C] [--seed-items N] [--out FILE]
+#   bench/run.sh [--rounds N] [--duration SECONDS] [--connections C] [--seed-items N] [--no-scaled] [--out FILE]
 #
 # Builds Release, starts on loopback (all in a temp folder, stopped by PID at the end):
 #   - "api": the real API, embedded mode (SQLite + in-memory state), rate limits raised far above the load
@@ -12,6 +12,9 @@
 # Seeds 10,000 items, 1,000 employees and 10,000 journal entries through the API, then runs every scenario
 # with wrk for fixed durations in alternating rounds (bare and secured interleaved in each round, so drift
 # on this shared machine hits both) and writes the markdown report (ratios to bare, medians over rounds).
+# Then the scaled mode (unless --no-scaled): a throwaway PostgreSQL + Redis (scripts/throwaway-services.sh, as in
+# ./test.sh), the API on them (application role, raised limits), seeded the same way, measured in rounds that alternate
+# with the same bare endpoint; Redis commands per request are counted with INFO commandstats around each scenario.
 # Never a timed unit test: figures are read from RESULTS.md, not asserted.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,6 +27,7 @@ SEED_ITEMS=10000
 SEED_EMPLOYEES=1000
 SEED_ENTRIES=10000
 OUT=bench/RESULTS.md
+SCALED=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -33,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --seed-employees) SEED_EMPLOYEES=$2; shift 2 ;;
     --seed-entries) SEED_ENTRIES=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --no-scaled) SCALED=0; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -48,9 +53,11 @@ command -v node >/dev/null 2>&1 || { log "node is required for the seeder"; exit
 
 TMP=$(mktemp -d /tmp/bulwark-bench.XXXXXX)
 PIDS=()
+source scripts/throwaway-services.sh
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_throwaway_services >/dev/null 2>&1 || true
   if [[ -n ${BENCH_KEEP_TMP:-} ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
@@ -142,6 +149,7 @@ BAN_STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[ban
 log "ban instance answers $BAN_STATUS after an attack signature"
 
 RESULTS=$TMP/results.jsonl
+MODE=embedded
 : >"$RESULTS"
 rss_sampler() {   # pid outfile: max VmRSS in kB while running
   local max=0 v
@@ -156,12 +164,19 @@ run_wrk() {   # round scenario instance url [wrk args...]
   local out=$TMP/wrk-$round-$scenario.txt rssfile=$TMP/rss-$round-$scenario
   echo 0 >"$rssfile"
   rss_sampler "${PID[$instance]}" "$rssfile" & local sampler=$!
+  local counting=""
+  if [[ $MODE == scaled && $instance != bare ]]; then counting=1; redis-cli -p "$REDIS_PORT" CONFIG RESETSTAT >/dev/null; fi
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$out" 2>&1 || true
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  local calls=""
+  # Round trips of the request path: EVAL/EVALSHA (commands run inside a script are not round trips).
+  if [[ -n $counting ]]; then calls=$(redis-cli -p "$REDIS_PORT" INFO commandstats |
+    awk -F'[:=,]' '/^cmdstat_(eval|evalsha):/ {n += $3} END {print n + 0}'); fi
   python3 bench/report.py parse "$out" | python3 -c '
 import json,sys
-r=json.load(sys.stdin); r.update(mode="embedded", round=int(sys.argv[1]), scenario=sys.argv[2], rss_mb=int(sys.argv[3] or 0)/1024 or None)
-print(json.dumps(r))' "$round" "$scenario" "$(cat "$rssfile" 2>/dev/null || echo 0)" >>"$RESULTS"
+r=json.load(sys.stdin); r.update(mode=sys.argv[4], round=int(sys.argv[1]), scenario=sys.argv[2], rss_mb=int(sys.argv[3] or 0)/1024 or None)
+if sys.argv[5] and r.get("requests"): r["redis_calls_per_request"] = int(sys.argv[5]) / r["requests"]
+print(json.dumps(r))' "$round" "$scenario" "$(cat "$rssfile" 2>/dev/null || echo 0)" "$MODE" "$calls" >>"$RESULTS"
   log "round $round $scenario: $(tail -n1 "$RESULTS")"
 }
 
@@ -203,6 +218,44 @@ r=json.load(sys.stdin); r.update(mode="embedded", round=int(sys.argv[1]), scenar
 print(json.dumps(r))' "$round" >>"$RESULTS"
 done
 
+if [[ $SCALED == 1 ]]; then
+  log "scaled mode: throwaway PostgreSQL and Redis"
+  if ! find_pgbin || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    install_missing_packages postgresql redis-server
+  fi
+  start_throwaway_postgres
+  start_throwaway_redis
+  as_pg "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres \
+    -c "CREATE DATABASE bulwark_bench OWNER bulwark_owner" >/dev/null
+  SCALED_ENV=(
+    Bulwark__Database__Provider=Postgres
+    "Bulwark__Database__ConnectionString=Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_app;Password=app-pass"
+    "Bulwark__Database__MigrationConnectionString=Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_owner;Password=owner-pass"
+    Bulwark__Database__AutoMigrate=true
+    "Bulwark__Redis__Configuration=127.0.0.1:$REDIS_PORT"
+  )
+  mkdir -p "$TMP/data-scaled"
+  start_api scaled "$TMP/data-scaled" "${RAISED[@]}" "${SCALED_ENV[@]}"
+  TOKEN=$(login "${PORT[scaled]}")
+  node bench/seed.mjs "http://127.0.0.1:${PORT[scaled]}" "$TOKEN" "$SEED_ITEMS" "$SEED_EMPLOYEES" "$SEED_ENTRIES" >&2
+  SCALED_API=http://127.0.0.1:${PORT[scaled]}
+  ITEM=$(curl -fsS "$SCALED_API/api/v1/items?pageSize=1" -H "Authorization: Bearer $TOKEN" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_API$LIST" >/dev/null
+  MODE=scaled
+  for round in $(seq 1 "$ROUNDS"); do
+    export BENCH_TOKEN
+    BENCH_TOKEN=$(login "${PORT[scaled]}")
+    run_wrk "$round" bare-list bare "http://127.0.0.1:${PORT[bare]}/items?page=1&pageSize=50"
+    run_wrk "$round" list scaled "$SCALED_API$LIST" -s bench/wrk/auth.lua
+    run_wrk "$round" get scaled "$SCALED_API/api/v1/items/$ITEM" -s bench/wrk/auth.lua
+    export BENCH_RUN=s$round
+    run_wrk "$round" create scaled "$SCALED_API/api/v1/items" -s bench/wrk/create.lua
+    run_wrk "$round" health scaled "$SCALED_API/health/live"
+    run_wrk "$round" list-401 scaled "$SCALED_API$LIST"
+  done
+fi
+
 {
   echo "# Bulwark benchmark results"
   echo
@@ -212,8 +265,10 @@ done
   echo "wrk: 2 threads, $CONNECTIONS connections, ${DURATION} s per scenario; rounds alternate bare and secured runs."
   echo "Seeded through the API: $SEED_ITEMS items, $SEED_EMPLOYEES employees, $SEED_ENTRIES journal entries (demo tenant)."
   echo "Ratios are per round (bare and secured measured minutes apart in the same run), then the median over rounds."
+  echo "Scaled mode: the API on PostgreSQL $(basename "$(dirname "${PGBIN:-/x/none/bin}")") (application role) + Redis $(redis-server --version 2>/dev/null | awk '{print $3}' | cut -d= -f2) on this machine;"
+  echo "its bare-list row is the same SQLite bare endpoint (the baseline of both modes). Plain HTTP on loopback: no TLS cost in any figure."
 } >"$TMP/header.md"
 python3 bench/report.py table "$RESULTS" "$TMP/header.md" >"$OUT"
 mkdir -p bench/results
-cp "$RESULTS" "bench/results/$(date -u +%Y%m%dT%H%M%SZ)-embedded.jsonl"
+cp "$RESULTS" "bench/results/$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 log "wrote $OUT"

@@ -43,6 +43,12 @@ public sealed class AuditVerifier(BulwarkDbContext db, AuditCheckpoints sealer)
     /// <summary>Walks the whole chain; also counts the verified events of <paramref name="tenantId"/>.</summary>
     public async Task<AuditVerification> VerifyAsync(Guid? tenantId, CancellationToken cancellationToken)
     {
+        // LOG-3: on PostgreSQL the whole walk reads one snapshot, so appends, checkpoints and a retention purge committed
+        // while it runs cannot make it see an event and its tombstone both, or a checkpoint without its event (a false
+        // alarm). SQLite's readers are not given that guarantee here (each query is its own snapshot).
+        await using var snapshot = db.Database.IsNpgsql() && db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken)
+            : null;
         var checkpoints = await db.AuditCheckpoints.AsNoTracking().OrderBy(c => c.Sequence).ThenBy(c => c.Time).ToListAsync(cancellationToken);
         foreach (var checkpoint in checkpoints)
         {
