@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Bulwark.Erp.Audit;
 
 /// <summary>
-/// LOG-3: a context that maps only <see cref="AuditEvent"/>, opened on the connection and inside the
+/// LOG-3: a context that maps only the audit tables (it writes <see cref="AuditEvent"/> rows only), opened on the connection and inside the
 /// transaction of the context whose commit appends the events. Appending through it (and not the
 /// business context) saves exactly the audit rows at commit time, never a business change the caller
 /// left unsaved, and does not re-enter the audit interceptors. Not a migrations context: the table
@@ -43,5 +43,8 @@ internal sealed class AuditAppendContext(DbContextOptions<AuditAppendContext> op
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
+        // Read only, for the chain tail (AuditChain.AppendAsync): purged events' tombstones and retention anchors.
+        modelBuilder.ApplyConfiguration(new AuditTombstoneConfiguration());
+        modelBuilder.ApplyConfiguration(new AuditCheckpointConfiguration());
     }
 }

@@ -41,10 +41,19 @@ internal static class AuditChain
     {
         await using var db = await AuditAppendContext.OpenAsync(owner, transaction, cancellationToken);
         await LockAsync(db, cancellationToken);
-        var tail = await db.AuditEvents.AsNoTracking()
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
+        // LOG-5: the tail is the newest link of the chain, wherever it now lives: a live event, the tombstone of a purged
+        // security event, or the sealed anchor a retention cut left. Reading audit_events alone would reuse a purged
+        // event's sequence (a second row at that place, breaking the checkpoint sealed over it).
+        var live = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new ChainLink(e.Sequence, e.Hash)).FirstOrDefaultAsync(cancellationToken);
+        var purged = await db.Set<AuditTombstone>().AsNoTracking().OrderByDescending(t => t.Sequence)
+            .Select(t => new ChainLink(t.Sequence, t.Hash)).FirstOrDefaultAsync(cancellationToken);
+        // A cut removes every event and tombstone up to the anchor, so the anchor is the tail only when nothing is left.
+        var anchor = live is null && purged is null
+            ? await db.Set<AuditCheckpoint>().AsNoTracking().Where(c => c.PurgedThrough > 0 && c.Sequence == c.PurgedThrough)
+                .OrderByDescending(c => c.Sequence).Select(c => new ChainLink(c.Sequence, c.Hash)).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var tail = new[] { live, purged, anchor }.Where(l => l is not null).MaxBy(l => l!.Sequence);
         var sequence = tail?.Sequence ?? 0;
         var previousHash = tail?.Hash;
         foreach (var auditEvent in events)
@@ -59,4 +68,6 @@ internal static class AuditChain
         db.AuditEvents.AddRange(events);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    private sealed record ChainLink(long Sequence, string? Hash);
 }

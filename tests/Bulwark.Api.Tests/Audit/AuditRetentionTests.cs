@@ -66,6 +66,16 @@ public abstract class AuditRetentionTests(BulwarkApiFactory api)
         var itemId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
         await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.LoginFailed));
         var item = await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Resource == "Item/" + itemId));
+        // The newest link is a security event, which the first purge turns into a tombstone: the next append (the purge's
+        // own event) must continue after it, not reuse its place.
+        using (var anonymous = api.CreateClient())
+        {
+            using var failed = await anonymous.PostAsJsonAsync("/api/v1/auth/login",
+                new { tenant = "demo", email = "inventory@demo.example", password = "wrong-password-789" });
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.LoginFailed && e.Sequence > item.Sequence));
         using (var scope = api.Services.CreateScope())
         {
             await scope.ServiceProvider.GetRequiredService<AuditCheckpoints>().TakeAsync(CancellationToken.None);
