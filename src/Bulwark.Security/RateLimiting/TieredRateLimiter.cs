@@ -55,6 +55,23 @@ internal sealed partial class TieredRateLimiter(
         CancellationToken cancellationToken)
     {
         var checks = ChecksFor(resource, out var banKey);
+        if (stage == RateLimitStage.ClientIp && checks.Length > 0 && HasBearerToken(resource))
+        {
+            // Hot-path budget (DESIGN.md: one Redis round trip per request for ban + rate limit): a request that presents
+            // a bearer token will also be charged the per-user tier right after authentication, so its IP tiers and ban
+            // check ride along in that one store call (UserRateLimitingMiddleware). The cost: such a request has its
+            // token checked (local signature verification, no I/O) before it can be refused.
+            resource.Features.Set(new DeferredClientChecks(checks, banKey));
+            return Granted;
+        }
+
+        if (stage == RateLimitStage.User && resource.Features.Get<DeferredClientChecks>() is { } deferred)
+        {
+            resource.Features.Set<DeferredClientChecks?>(null);
+            banKey = deferred.BanKey;
+            checks = [.. deferred.Checks, .. checks];
+        }
+
         if (checks.Length == 0)
         {
             return Granted;
@@ -87,6 +104,10 @@ internal sealed partial class TieredRateLimiter(
 
         return lease;
     }
+
+    /// <summary>True when the request carries an <c>Authorization: Bearer …</c> header (query-string tokens are ignored, AUTH-4).</summary>
+    private static bool HasBearerToken(HttpContext context) =>
+        context.Request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
     private RateLimitCheck[] ChecksFor(HttpContext context, out string? banKey)
     {
@@ -124,6 +145,9 @@ internal sealed partial class TieredRateLimiter(
     [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "Rate limit tier {Tier} would reject this request (report-only)")]
     private static partial void LogWouldReject(ILogger logger, RateLimitTier tier);
 }
+
+/// <summary>The client-IP stage's checks and ban key, left for the per-user stage to send in its store call.</summary>
+internal sealed record DeferredClientChecks(RateLimitCheck[] Checks, string? BanKey);
 
 /// <summary>A lease that says which tier refused and when to retry, or that the client is banned (BAN-1).</summary>
 internal sealed class TierLease(bool isAcquired, RateLimitTier? tier, TimeSpan retryAfter, bool banned = false) : RateLimitLease

@@ -5,13 +5,16 @@ namespace Bulwark.Security.RateLimiting;
 /// <summary>
 /// RL-1: the per-user tier. It needs the authenticated principal, so it runs right after authentication; the
 /// framework's rate-limiting middleware (the IP tiers) runs before it, ahead of any token validation (DESIGN.md
-/// request path, step 4). The framework middleware is one instance fed by one <c>RateLimiterOptions</c>, so this
+/// request path, step 4) — except for requests that present a bearer token, whose IP tiers and ban check this stage
+/// sends together with the user tier, in one store call (one Redis round trip; see <see cref="TieredRateLimiter"/>). The framework middleware is one instance fed by one <c>RateLimiterOptions</c>, so this
 /// second stage drives the same <see cref="TieredRateLimiter"/> abstraction itself.
 /// </summary>
 internal sealed class UserRateLimitingMiddleware(RequestDelegate next, UserStageLimiter limiter)
 {
     public Task InvokeAsync(HttpContext context) =>
-        context.User.Identity?.IsAuthenticated == true ? LimitAsync(context) : next(context);
+        context.User.Identity?.IsAuthenticated == true || context.Features.Get<DeferredClientChecks>() is not null
+            ? LimitAsync(context)
+            : next(context);
 
     private async Task LimitAsync(HttpContext context)
     {

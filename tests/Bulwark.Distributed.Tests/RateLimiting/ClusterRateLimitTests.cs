@@ -57,6 +57,40 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
         Assert.Equal(0, calls.GetValueOrDefault("get") + calls.GetValueOrDefault("incr") + calls.GetValueOrDefault("multi"));
     }
 
+    [Fact, Trait("Control", "RL-1"), Trait("Control", "BAN-1"), Trait("Category", "Distributed")]
+    public async Task AuthenticatedRequest_CostsOneRoundTrip_AndItsIpTierAndBanStillHold()
+    {
+        var token = await Authentication.ClusterRevocationTests.LoginAsync(cluster.A, "127.0.27.1", "auditor");
+        Assert.Equal(200, (await Authentication.ClusterRevocationTests.SendAsync(cluster.B, "127.0.27.2", "GET", "/api/v1/accounts", token)).Status);
+
+        // DESIGN.md's budget: IP tiers, ban check and the per-user tier of an authenticated request in one script call.
+        await cluster.Redis.CliAsync("CONFIG", "RESETSTAT");
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(200, (await Authentication.ClusterRevocationTests.SendAsync(cluster.Instances[i % 2], "127.0.27.2", "GET", "/api/v1/accounts", token)).Status);
+        }
+
+        var calls = await cluster.Redis.CommandCallsAsync();
+        Assert.Equal(8, calls.GetValueOrDefault("evalsha") + calls.GetValueOrDefault("eval"));
+
+        // The IP tier still counts those requests: 100 per minute per address across the cluster, then 429 (global).
+        for (var i = 0; i < 100 - 9; i++)
+        {
+            var response = await Authentication.ClusterRevocationTests.SendAsync(cluster.Instances[i % 2], "127.0.27.2", "GET", "/api/v1/accounts", token);
+            Assert.True(response.Status == 200, $"request {i + 10} got {response.Status}");
+        }
+
+        var refused = await Authentication.ClusterRevocationTests.SendAsync(cluster.B, "127.0.27.2", "GET", "/api/v1/accounts", token);
+        Assert.Equal(429, refused.Status);
+        Assert.Equal("\"global\";q=100;w=60", refused.Header("RateLimit-Policy"));
+
+        // A banned address presenting a valid token is refused too (after the token check, in the same call).
+        Assert.Equal(403, (await ClusterFixture.GetAsync(cluster.A, "127.0.27.3", "/health/live", "sqlmap/1.8")).Status);
+        var banned = await Authentication.ClusterRevocationTests.SendAsync(cluster.B, "127.0.27.3", "GET", "/api/v1/accounts", token);
+        Assert.Equal(403, banned.Status);
+        Assert.StartsWith("application/problem+json", banned.Header("Content-Type"), StringComparison.Ordinal);
+    }
+
     [Fact, Trait("Control", "RL-2"), Trait("Category", "Distributed")]
     public async Task RedisStopped_PerInstanceLimitsApply_NoServerError_AndSharedLimitsResumeWhenItReturns()
     {
