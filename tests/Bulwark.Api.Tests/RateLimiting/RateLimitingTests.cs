@@ -83,6 +83,29 @@ public sealed class RateLimitingTests(RateLimitApi instance) : IClassFixture<Rat
         Assert.Equal(200, (await RateLimitWire.GetAsync(instance.Api, "127.0.3.3", path, await instance.TokenForAsync("auditor"))).Status);
     }
 
+    [Fact, Trait("Control", "RL-1")]
+    public async Task ForgedBearerTokens_AreStillChargedToTheIpTier_WhileAValidTokenElsewhereIsServed()
+    {
+        // A bearer request's IP tiers are charged together with the user tier after authentication (one store call);
+        // a token that fails authentication must still pay them. 95 plain requests and 5 forged-token ones (fewer than
+        // BAN-1's auth-failure threshold) use up the address's 100 per minute; the next forged one is refused 429 "global".
+        const string forged = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA";
+        for (var i = 0; i < 95; i++)
+        {
+            Assert.Equal(200, (await RateLimitWire.GetAsync(instance.Api, "127.0.3.8", "/health/live")).Status);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await RateLimitWire.GetAsync(instance.Api, "127.0.3.8", "/api/v1/items?page=1&pageSize=1", forged);
+            Assert.True(response.Status == 401, $"forged request {i + 1} got {response.Status}");
+        }
+
+        RateLimitWire.Is429(await RateLimitWire.GetAsync(instance.Api, "127.0.3.8", "/api/v1/items?page=1&pageSize=1", forged), "global", 100);
+        Assert.Equal(200, (await RateLimitWire.GetAsync(instance.Api, "127.0.3.9", "/api/v1/items?page=1&pageSize=1",
+            await instance.TokenForAsync("inventory"))).Status);
+    }
+
     [Fact, Trait("Control", "RL-4")]
     public async Task AllowListedIp_IsNeverLimited()
     {
