@@ -1,5 +1,6 @@
 using Bulwark.Api;
 using Bulwark.Api.Cli;
+using Bulwark.Erp.ApiKeys;
 using Bulwark.Erp.Audit;
 using Bulwark.Erp.Bans;
 using Bulwark.Erp.Data;
@@ -38,6 +39,7 @@ var api = app.MapGroup("/api/v1").WithApiVersion("v1").WithRequestValidation().W
 api.MapAuth();
 api.MapPasswordChange();   // AUTH-1/AUTH-6/AUTH-11: POST /auth/password
 api.MapSessions();         // AUTH-11: GET /auth/sessions, DELETE /auth/sessions/{id}
+api.MapApiKeys();          // AUTH-9: /api-keys (create once-shown keys, list, revoke)
 api.MapTenants();
 api.MapUsers();
 api.MapUserLockout();   // AUTH-3: POST /users/{id}/unlock

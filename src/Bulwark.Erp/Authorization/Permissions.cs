@@ -46,6 +46,9 @@ public static class Permissions
     public const string AuditRead = "audit:read";
     public const string BansManage = "bans:manage";
 
+    /// <summary>AUTH-9: create, list and revoke the tenant's API keys (signed-in users only, never a key).</summary>
+    public const string ApiKeysManage = "api-keys:manage";
+
     /// <summary>Platform operator (creating and closing tenants); granted by no tenant role.</summary>
     public const string TenantsManage = "tenants:manage";
 
@@ -55,6 +58,6 @@ public static class Permissions
         EmployeesRead, EmployeesReadSensitive, EmployeesWrite, EmployeesReadOwn, EmployeesUpdateOwn, EmployeesReadReports,
         LedgerRead, LedgerWrite, LedgerPost,
         InventoryRead, InventoryWrite, InventoryAdjust,
-        AuditRead, BansManage, TenantsManage,
+        AuditRead, BansManage, ApiKeysManage, TenantsManage,
     ];
 }

@@ -64,6 +64,9 @@ public abstract class BulwarkDbContext : DbContext
 
     public DbSet<Sessions.RefreshToken> RefreshTokens => Set<Sessions.RefreshToken>();
 
+    /// <summary>AUTH-9: API keys (hashed).</summary>
+    public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
+
     /// <summary>BAN-1: ban history per client IP (not tenant data).</summary>
     public DbSet<Bans.IpBan> IpBans => Set<Bans.IpBan>();
 

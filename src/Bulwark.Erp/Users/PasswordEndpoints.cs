@@ -3,13 +3,11 @@ using Bulwark.Erp.Data;
 using Bulwark.Erp.Sessions;
 using Bulwark.Security.Audit;
 using Bulwark.Security.Authentication;
-using Bulwark.Security.Errors;
 using Bulwark.Security.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Erp.Users;
 
@@ -25,26 +23,12 @@ public static class PasswordEndpoints
         return group;
     }
 
-    private static async Task<NoContent> ChangePassword(ChangePasswordRequest request, HttpContext http, BulwarkDbContext db,
-        PasswordHashing passwords, UnitOfWork unitOfWork, SessionService sessions, AccountLockout lockout, ISecurityEvents events,
-        CancellationToken cancellationToken)
+    private static async Task<NoContent> ChangePassword(ChangePasswordRequest request, HttpContext http, Reauthentication reauthentication,
+        PasswordHashing passwords, UnitOfWork unitOfWork, SessionService sessions, ISecurityEvents events, CancellationToken cancellationToken)
     {
         var caller = CallerContext.From(http.User)!;
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId, cancellationToken);
-        // AUTH-11: re-authentication — the current password, checked like a login (AUTH-3: a wrong one counts
-        // towards the lockout, and a locked account cannot change its password).
-        var check = passwords.Verify(user?.PasswordHash, request.CurrentPassword!);
-        if (user is null || !user.IsActive || lockout.IsLocked(user) || check == PasswordCheck.Failed)
-        {
-            if (await lockout.RecordFailureAsync(user?.Id, cancellationToken))
-            {
-                events.Emit(http, SecurityEventTypes.AccountLocked, SecurityOutcome.Denied, reason: "too_many_failures");
-            }
-
-            events.Emit(http, SecurityEventTypes.PasswordChanged, SecurityOutcome.Failure, reason: "reauthentication_failed");
-            throw new BusinessRuleException(StatusCodes.Status403Forbidden, "The current password is not correct.");
-        }
-
+        var user = await reauthentication.RequirePasswordAsync(http, caller.UserId, request.CurrentPassword!,
+            SecurityEventTypes.PasswordChanged, cancellationToken);
         var sessionId = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : (Guid?)null;
         var revoked = await unitOfWork.RunAsync(async ct =>
         {

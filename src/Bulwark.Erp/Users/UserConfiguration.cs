@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Bulwark.Erp.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Bulwark.Erp.Users;
@@ -14,13 +14,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.DisplayName).HasMaxLength(200).IsRequired();
         builder.Property(u => u.PasswordHash).HasMaxLength(512).IsRequired();
         builder.Property(u => u.Roles)
-            .HasConversion(
-                roles => string.Join(',', roles),
-                value => value.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList(),
-                new ValueComparer<List<string>>(
-                    (a, b) => a!.SequenceEqual(b!),
-                    v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r.GetHashCode(StringComparison.Ordinal))),
-                    v => v.ToList()))
+            .HasCommaSeparatedConversion()
             .HasMaxLength(200)
             .IsRequired();
         builder.HasIndex(u => new { u.TenantId, u.NormalizedEmail }).IsUnique();

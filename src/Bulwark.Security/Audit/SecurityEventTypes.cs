@@ -21,6 +21,11 @@ public static class SecurityEventTypes
 
     /// <summary>AUTH-1/AUTH-11: a user changed their password (Success) or failed the re-authentication (Failure).</summary>
     public const string PasswordChanged = "auth.password.changed";
+    /// <summary>AUTH-9: an API key was created (Success) or its creator failed the re-authentication (Failure).</summary>
+    public const string ApiKeyCreated = "auth.apikey.created";
+
+    /// <summary>AUTH-9: an API key was revoked.</summary>
+    public const string ApiKeyRevoked = "auth.apikey.revoked";
     public const string AuthorizationDenied = "authz.denied";
 
     /// <summary>AZ-6: a record id of another tenant was requested (answered 404, like a missing one).</summary>

@@ -8,6 +8,12 @@ public static class BulwarkClaims
     public const string Roles = "roles";
     public const string SessionId = "sid";
     public const string TokenId = "jti";
+
+    /// <summary>AUTH-9: set on the principal of a request authenticated by an API key (never in a token).</summary>
+    public const string ApiKeyId = "api_key";
+
+    /// <summary>AUTH-9: one permission an API key is scoped to (one claim each).</summary>
+    public const string Scope = "scope";
     public const string AccessTokenType = "at+jwt";
     public const string Algorithm = "ES256";
 }

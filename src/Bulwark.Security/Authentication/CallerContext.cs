@@ -22,8 +22,19 @@ public sealed record CallerContext(Guid UserId, Guid TenantId, IReadOnlyList<str
         }
 
         var roles = principal.FindAll(BulwarkClaims.Roles).Select(c => c.Value).ToArray();
-        return new CallerContext(userId, tenantId, roles, principal.FindFirstValue(BulwarkClaims.SessionId));
+        var apiKeyId = principal.FindFirstValue(BulwarkClaims.ApiKeyId);
+        return new CallerContext(userId, tenantId, roles, principal.FindFirstValue(BulwarkClaims.SessionId))
+        {
+            ApiKeyId = apiKeyId,
+            Scopes = apiKeyId is null ? null : principal.FindAll(BulwarkClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+        };
     }
+
+    /// <summary>AUTH-9: the API key the request was authenticated with; null for an access token.</summary>
+    public string? ApiKeyId { get; init; }
+
+    /// <summary>AUTH-9: the permissions the API key is limited to; null (no narrowing) for an access token.</summary>
+    public IReadOnlySet<string>? Scopes { get; init; }
 
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

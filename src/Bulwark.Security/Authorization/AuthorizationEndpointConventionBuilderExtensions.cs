@@ -1,3 +1,4 @@
+using Bulwark.Security.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -15,8 +16,24 @@ public static class AuthorizationEndpointConventionBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // AUTH-9: an access token or an API key (whose scopes narrow the permissions).
+        return builder.RequirePermissionOf(BulwarkAuthenticationSchemes.Default, anyOf);
+    }
+
+    /// <summary>
+    /// As <see cref="RequirePermission{TBuilder}"/>, but for a signed-in user only (an access token): API keys get 401.
+    /// For managing credentials (API keys themselves), which an integration must not do.
+    /// </summary>
+    public static TBuilder RequireUserPermission<TBuilder>(this TBuilder builder, params string[] anyOf)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequirePermissionOf(BulwarkAuthenticationSchemes.Bearer, anyOf);
+
+    private static TBuilder RequirePermissionOf<TBuilder>(this TBuilder builder, string scheme, string[] anyOf)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         var requirement = new PermissionRequirement(anyOf);
-        var policy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+        var policy = new AuthorizationPolicyBuilder(scheme)
             .RequireAuthenticatedUser()
             .AddRequirements(requirement)
             .Build();

@@ -81,14 +81,14 @@ internal sealed class CachingPermissionResolver(PermissionCache cache, IPermissi
     public async ValueTask<CallerPermissions> ResolveAsync(Authentication.CallerContext caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (cache.TryGet(caller.TenantId, caller.UserId, out var cached))
+        if (!cache.TryGet(caller.TenantId, caller.UserId, out var permissions))
         {
-            return cached;
+            var generation = cache.Generation(caller.TenantId, caller.UserId);
+            permissions = await source.LoadAsync(caller.TenantId, caller.UserId, cancellationToken);
+            cache.Set(caller.TenantId, caller.UserId, generation, permissions);
         }
 
-        var generation = cache.Generation(caller.TenantId, caller.UserId);
-        var loaded = await source.LoadAsync(caller.TenantId, caller.UserId, cancellationToken);
-        cache.Set(caller.TenantId, caller.UserId, generation, loaded);
-        return loaded;
+        // AUTH-9: an API key holds at most its creator's current permissions, and only those it is scoped to.
+        return caller.Scopes is null ? permissions : permissions.Within(caller.Scopes);
     }
 }

@@ -22,7 +22,7 @@ internal sealed class AbuseObservation
 /// detectors need.
 /// </summary>
 internal sealed class BanSignatureMiddleware(RequestDelegate next, AttackSignatures signatures, BanService bans,
-    ClientIpAllowList allowList, IOptions<BanOptions> options)
+    ClientIpAllowList allowList, Authentication.PresentedCredentials credentials, IOptions<BanOptions> options)
 {
     private readonly BanOptions _options = options.Value;
 
@@ -39,7 +39,7 @@ internal sealed class BanSignatureMiddleware(RequestDelegate next, AttackSignatu
         {
             EndpointMatched = endpoint is not null,
             AuthEndpoint = endpoint?.Metadata.GetMetadata<RateLimitTierMetadata>() is not null,
-            HadCredentials = context.Request.Headers.Authorization.Count > 0,
+            HadCredentials = credentials.HasAny(context.Request),
         });
 
         var reason = signatures.MatchRequest(context);

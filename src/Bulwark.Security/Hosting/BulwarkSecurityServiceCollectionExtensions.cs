@@ -122,7 +122,18 @@ public static class BulwarkSecurityServiceCollectionExtensions
             .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.Combine("data-protection-keys")));
         services.TryAddSingleton<RefreshTokenCodec>();
         services.TryAddSingleton<ISessionRevocations, InMemorySessionRevocations>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => o.Events = new JwtBearerEvents
+        // AUTH-9: API keys (hashed, scoped, expiring, revocable through the same revocation set as sessions).
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<PresentedCredentials>();
+        services.TryAddSingleton<ApiKeyCache>();
+        services.AddAuthentication(BulwarkAuthenticationSchemes.Default)
+            .AddPolicyScheme(BulwarkAuthenticationSchemes.Default, null, o => o.ForwardDefaultSelector = context =>
+                context.RequestServices.GetRequiredService<PresentedCredentials>().HasApiKey(context.Request)
+                    ? BulwarkAuthenticationSchemes.ApiKey
+                    : BulwarkAuthenticationSchemes.Bearer)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+                BulwarkAuthenticationSchemes.ApiKey, null)
+            .AddJwtBearer(o => o.Events = new JwtBearerEvents
         {
             OnTokenValidated = SessionRevocationCheck.OnTokenValidated,
             OnAuthenticationFailed = context =>

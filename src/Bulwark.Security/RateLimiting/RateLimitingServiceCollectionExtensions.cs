@@ -52,6 +52,7 @@ public static class RateLimitingServiceCollectionExtensions
 
     private static TieredRateLimiter Create(IServiceProvider sp, RateLimitStage stage) => new(stage,
         sp.GetRequiredService<IRateLimitStore>(), sp.GetRequiredService<ClientIpAllowList>(),
+        sp.GetRequiredService<Authentication.PresentedCredentials>(),
         sp.GetRequiredService<IOptions<RateLimitingOptions>>(), sp.GetRequiredService<ISecurityEvents>(),
         sp.GetRequiredService<ILogger<TieredRateLimiter>>());
 

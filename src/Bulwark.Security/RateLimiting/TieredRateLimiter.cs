@@ -33,6 +33,7 @@ internal sealed partial class TieredRateLimiter(
     RateLimitStage stage,
     IRateLimitStore store,
     ClientIpAllowList allowList,
+    PresentedCredentials credentials,
     IOptions<RateLimitingOptions> options,
     ISecurityEvents events,
     ILogger<TieredRateLimiter> logger) : PartitionedRateLimiter<HttpContext>
@@ -55,12 +56,14 @@ internal sealed partial class TieredRateLimiter(
         CancellationToken cancellationToken)
     {
         var checks = ChecksFor(resource, out var banKey);
-        if (stage == RateLimitStage.ClientIp && checks.Length > 0 && HasBearerToken(resource))
+        if (stage == RateLimitStage.ClientIp && checks.Length > 0
+            && (PresentedCredentials.HasBearerToken(resource.Request) || credentials.HasApiKey(resource.Request)))
         {
             // Hot-path budget (DESIGN.md: one Redis round trip per request for ban + rate limit): a request that presents
-            // a bearer token will also be charged the per-user tier right after authentication, so its IP tiers and ban
-            // check ride along in that one store call (UserRateLimitingMiddleware). The cost: such a request has its
-            // token checked (local signature verification, no I/O) before it can be refused.
+            // a bearer token or API key will also be charged the per-user tier right after authentication, so its IP tiers
+            // and ban check ride along in that one store call (UserRateLimitingMiddleware). The cost: such a request has
+            // its credential checked (local signature verification; for a key, a cached hash or one database read)
+            // before it can be refused.
             resource.Features.Set(new DeferredClientChecks(checks, banKey));
             return Granted;
         }
@@ -105,10 +108,6 @@ internal sealed partial class TieredRateLimiter(
         return lease;
     }
 
-    /// <summary>True when the request carries an <c>Authorization: Bearer …</c> header (query-string tokens are ignored, AUTH-4).</summary>
-    private static bool HasBearerToken(HttpContext context) =>
-        context.Request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-
     private RateLimitCheck[] ChecksFor(HttpContext context, out string? banKey)
     {
         banKey = null;
@@ -127,7 +126,10 @@ internal sealed partial class TieredRateLimiter(
         if (stage == RateLimitStage.User)
         {
             var caller = CallerContext.From(context.User);
-            return caller is null ? None : [new RateLimitCheck(_rules[RateLimitTier.User], $"user:{caller.TenantId:N}:{caller.UserId:N}")];
+            // RL-1/AUTH-9: an API key has its own budget, not its creator's.
+            return caller is null ? None : [new RateLimitCheck(_rules[RateLimitTier.User], caller.ApiKeyId is { } keyId
+                ? $"key:{caller.TenantId:N}:{keyId}"
+                : $"user:{caller.TenantId:N}:{caller.UserId:N}")];
         }
 
         var key = ClientPartitionKey.For(address);

@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bulwark.Api.Tests.Authorization;
 
 /// <summary>One route of the running app with what it declares about authorization.</summary>
-internal sealed record AppEndpoint(string Method, string Pattern, bool Anonymous, IReadOnlyList<string>? Permissions, bool AuthenticatedOnly)
+internal sealed record AppEndpoint(string Method, string Pattern, bool Anonymous, IReadOnlyList<string>? Permissions, bool AuthenticatedOnly,
+    bool AcceptsApiKeys)
 {
     public string Key => $"{Method} {Pattern}";
 
@@ -34,7 +35,10 @@ internal static partial class AppEndpoints
                 "/" + e.RoutePattern.RawText!.TrimStart('/'),
                 e.Metadata.GetMetadata<IAllowAnonymous>() is not null,
                 e.Metadata.GetMetadata<PermissionMetadata>()?.AnyOf,
-                e.Metadata.GetMetadata<AuthenticatedOnlyMetadata>() is not null)))
+                e.Metadata.GetMetadata<AuthenticatedOnlyMetadata>() is not null,
+                // AUTH-9: the endpoint's policy authenticates through the forwarding scheme, which admits API keys.
+                e.Metadata.GetOrderedMetadata<AuthorizationPolicy>().Any(p =>
+                    p.AuthenticationSchemes.Contains(Bulwark.Security.Authentication.BulwarkAuthenticationSchemes.Default)))))
             .DistinctBy(e => e.Key)
             .OrderBy(e => e.Pattern, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal)
             .ToList();

@@ -48,14 +48,15 @@ public sealed class PermissionsDocTests(SqliteApiFactory api) : IClassFixture<Sq
 
     private string EndpointTable()
     {
-        var text = new StringBuilder("| Endpoint | Needs one of |\n|---|---|\n");
+        var text = new StringBuilder("| Endpoint | Needs one of | API key (AUTH-9) |\n|---|---|:-:|\n");
         foreach (var endpoint in AppEndpoints.Of(api))
         {
             var needs = endpoint.Anonymous ? "anonymous"
                 : endpoint.Permissions is { } p ? string.Join(", ", p.Select(x => $"`{x}`"))
                 : endpoint.AuthenticatedOnly ? "any authenticated user"
                 : "authenticated (framework endpoint)";
-            text.Append("| `").Append(endpoint.Key).Append("` | ").Append(needs).Append(" |\n");
+            text.Append("| `").Append(endpoint.Key).Append("` | ").Append(needs).Append(" | ")
+                .Append(endpoint.AcceptsApiKeys ? "✓" : " ").Append(" |\n");
         }
 
         return text.ToString();
