@@ -41,6 +41,25 @@ public sealed class BanTests(BanApi instance) : IClassFixture<BanApi>
         Assert.Equal("system", ban.GetProperty("ActorId").GetString());
     }
 
+    [Fact, Trait("Control", "BAN-1"), Trait("Control", "AUTH-9")]
+    public async Task GuessedApiKeys_InTheKeyHeader_CountAsAuthFailures_AndBan()
+    {
+        static Task<RawResponse> GuessAsync(ApiProcess api, string ip) => RawHttp.SendFromAsync(System.Net.IPAddress.Parse(ip), api.Port,
+            "GET /api/v1/items HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
+            $"X-Api-Key: bwk_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}_{new string('A', 43)}\r\n\r\n");
+
+        for (var i = 0; i < 19; i++)
+        {
+            Assert.Equal(401, (await GuessAsync(instance.Api, "127.0.38.1")).Status);
+        }
+
+        Assert.Equal(200, (await BanWire.GetAsync(instance.Api, "127.0.38.1", "/health/live")).Status); // 19: not yet
+        Assert.Equal(401, (await GuessAsync(instance.Api, "127.0.38.1")).Status);                           // the 20th
+        BanWire.IsBanned(await BanWire.GetAsync(instance.Api, "127.0.38.1", "/health/live"));
+        Assert.Equal(401, (await GuessAsync(instance.Api, "127.0.38.2")).Status);   // another address is untouched
+        await BanWire.BanEventAsync(instance.Api, "127.0.38.1", "auth-failures;offence=1;until=");
+    }
+
     [Theory, Trait("Control", "BAN-1")]
     [InlineData("127.0.31.1", "sqlmap/1.7.2#stable (https://sqlmap.org)")]
     [InlineData("127.0.31.2", "Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))")]

@@ -26,5 +26,10 @@ public sealed class OpenApiTests(SqliteApiFactory api) : IClassFixture<SqliteApi
 
         var schemes = doc.GetProperty("components").GetProperty("securitySchemes");
         Assert.Equal("bearer", schemes.GetProperty("Bearer").GetProperty("scheme").GetString());
+        // AUTH-9: items admit an API key as an alternative; self-service endpoints do not.
+        Assert.Equal("apiKey", schemes.GetProperty("ApiKey").GetProperty("type").GetString());
+        var itemSecurity = items.GetProperty("get").GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject()).Select(p => p.Name);
+        Assert.Equal(["Bearer", "ApiKey"], itemSecurity);
+        Assert.False(paths.GetProperty("/api/v1/auth/sessions").GetProperty("get").TryGetProperty("security", out _));
     }
 }

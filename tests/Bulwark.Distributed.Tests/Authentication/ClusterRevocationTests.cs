@@ -69,6 +69,36 @@ public sealed class ClusterRevocationTests(ClusterFixture cluster) : IClassFixtu
         Assert.Equal(200, (await SendAsync(cluster.B, "127.0.31.3", "GET", "/api/v1/tenants/current", employee)).Status);
     }
 
+    [Fact, Trait("Control", "AUTH-9"), Trait("Control", "AUTH-6"), Trait("Category", "Distributed")]
+    public async Task ApiKeyRevokedOnA_IsRejectedOnB_WithinOneSecond_AndAKeyCostsBOneRoundTrip()
+    {
+        var admin = await LoginAsync(cluster.A, "127.0.32.1", "admin");
+        var created = await SendAsync(cluster.A, "127.0.32.1", "POST", "/api/v1/api-keys", admin,
+            $$"""{"name":"cluster","permissions":["ledger:read"],"currentPassword":"{{BulwarkApiFactory.DemoPassword}}"}""");
+        Assert.True(created.Status == 201, $"create got {created.Status}: {created.Body}");
+        var root = JsonDocument.Parse(created.Body).RootElement;
+        var key = root.GetProperty("key").GetString()!;
+        var id = root.GetProperty("id").GetString()!;
+        // B reads the key once from the database and caches it.
+        Assert.Equal(200, (await SendAsync(cluster.B, "127.0.32.2", "GET", "/api/v1/accounts", key, scheme: "ApiKey")).Status);
+
+        // Hot path: an API-key request costs one rate-limit script (IP tiers + ban + the key's own tier), nothing else.
+        await cluster.Redis.CliAsync("CONFIG", "RESETSTAT");
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(200, (await SendAsync(cluster.B, "127.0.32.2", "GET", "/api/v1/accounts", key, scheme: "ApiKey")).Status);
+        }
+
+        var calls = await cluster.Redis.CommandCallsAsync();
+        Assert.Equal(4, calls.GetValueOrDefault("evalsha") + calls.GetValueOrDefault("eval"));
+
+        Assert.Equal(204, (await SendAsync(cluster.A, "127.0.32.1", "DELETE", $"/api/v1/api-keys/{id}", admin)).Status);
+        var watch = Stopwatch.StartNew();
+        var status = await PollAsync(() => SendAsync(cluster.B, "127.0.32.2", "GET", "/api/v1/accounts", key, scheme: "ApiKey"), 401);
+        Assert.True(status == 401, $"B still answered {status} {watch.ElapsedMilliseconds} ms after the revocation on A");
+        Assert.Equal(200, (await SendAsync(cluster.B, "127.0.32.2", "GET", "/api/v1/accounts", admin)).Status);
+    }
+
     /// <summary>Repeats <paramref name="send"/> every 50 ms until it answers <paramref name="expected"/> or 1 s passed.</summary>
     private static async Task<int> PollAsync(Func<Task<RawResponse>> send, int expected)
     {
@@ -97,12 +127,13 @@ public sealed class ClusterRevocationTests(ClusterFixture cluster) : IClassFixtu
         return JsonDocument.Parse(response.Body).RootElement.GetProperty("accessToken").GetString()!;
     }
 
-    internal static Task<RawResponse> SendAsync(ApiProcess api, string sourceIp, string method, string path, string? token, string? body = null)
+    internal static Task<RawResponse> SendAsync(ApiProcess api, string sourceIp, string method, string path, string? token, string? body = null,
+        string scheme = "Bearer")
     {
         var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
         if (token is not null)
         {
-            request.Append("Authorization: Bearer ").Append(token).Append("\r\n");
+            request.Append("Authorization: ").Append(scheme).Append(' ').Append(token).Append("\r\n");
         }
 
         if (body is not null)
