@@ -30,7 +30,7 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
         "POST /api/v1/employees", "PUT /api/v1/employees/{id:guid}", "POST /api/v1/accounts", "PUT /api/v1/accounts/{id:guid}",
         "POST /api/v1/journal-entries", "PUT /api/v1/journal-entries/{id:guid}", "POST /api/v1/journal-entries/{id:guid}/post",
         "PATCH /api/v1/employees/{id:guid}", "PUT /api/v1/users/{id:guid}/roles",
-        "POST /api/v1/auth/password",
+        "POST /api/v1/auth/password", "POST /api/v1/api-keys",
     ];
 
     public static TheoryData<string> Cases => new(CaseNames);
@@ -147,6 +147,16 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
                 var target = users.First(u => u!["email"]!.GetValue<string>() == "employee@demo.example")!["id"]!.GetValue<string>();
                 return new Case("PUT", $"/api/v1/users/{target}/roles", new JsonObject { ["roles"] = new JsonArray("employee") }, null, "roles");
             }
+
+            case "POST /api/v1/api-keys":
+                // AUTH-9: a key scoped to a permission the admin holds; creating one re-authenticates (AUTH-11).
+                return new Case("POST", "/api/v1/api-keys",
+                    new JsonObject
+                    {
+                        ["name"] = "Battery " + U(), ["permissions"] = new JsonArray("inventory:read"), ["expiresInDays"] = 30,
+                        ["currentPassword"] = BulwarkApiFactory.DemoPassword,
+                    },
+                    "name", "permissions");
 
             default:
                 throw new InvalidOperationException("no case for " + name);
