@@ -91,6 +91,9 @@ RAISED=(
   Bulwark__Bans__ValidationFailureThreshold=1000000
   Bulwark__Bans__UnknownPathThreshold=1000000
   Bulwark__Sessions__MaxSessionsPerUser=1000
+  # AUTH-8: the harness seeds and signs in as the demo admin with the password alone (the second factor is a login
+  # step, not a per-request cost: it changes none of the measured paths).
+  Bulwark__Mfa__RequiredRoles=
 )
 declare -A PORT PID
 start_api() {   # name datadir [env...]

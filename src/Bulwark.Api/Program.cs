@@ -7,6 +7,7 @@ using Bulwark.Erp.Data;
 using Bulwark.Erp.Employees;
 using Bulwark.Erp.Inventory;
 using Bulwark.Erp.Ledger;
+using Bulwark.Erp.Mfa;
 using Bulwark.Erp.Sessions;
 using Bulwark.Erp.Tenants;
 using Bulwark.Erp.Users;
@@ -39,6 +40,7 @@ var api = app.MapGroup("/api/v1").WithApiVersion("v1").WithRequestValidation().W
 api.MapAuth();
 api.MapPasswordChange();   // AUTH-1/AUTH-6/AUTH-11: POST /auth/password
 api.MapSessions();         // AUTH-11: GET /auth/sessions, DELETE /auth/sessions/{id}
+api.MapMfa();              // AUTH-8: /auth/login/mfa (second step), /auth/mfa (enroll, confirm, disable), PUT /tenants/current/mfa
 api.MapApiKeys();          // AUTH-9: /api-keys (create once-shown keys, list, revoke)
 api.MapTenants();
 api.MapUsers();

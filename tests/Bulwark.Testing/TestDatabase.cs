@@ -75,6 +75,8 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
             ["Bulwark:Backup:Key"] = BackupKey,
             ["Bulwark:Audit:CheckpointKey"] = AuditCheckpointKey,
+            // AUTH-8: the suites sign in as the demo admin with a password; MfaTests run at the product default (admin).
+            ["Bulwark:Mfa:RequiredRoles"] = "",
         }
         : new()
         {
@@ -85,6 +87,8 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
             ["Bulwark:Backup:Key"] = BackupKey,
             ["Bulwark:Audit:CheckpointKey"] = AuditCheckpointKey,
+            // AUTH-8: the suites sign in as the demo admin with a password; MfaTests run at the product default (admin).
+            ["Bulwark:Mfa:RequiredRoles"] = "",
         };
 
     /// <summary>LOG-3: the audit checkpoint HMAC key of test hosts and verbs (a test value, 32 bytes).</summary>

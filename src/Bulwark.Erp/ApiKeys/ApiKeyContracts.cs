@@ -20,6 +20,9 @@ public sealed record CreateApiKeyRequest : IValidatableRequest
 
     public string? CurrentPassword { get; init; }
 
+    /// <summary>AUTH-8/AUTH-11: a current TOTP code, required when the creator has a second factor enrolled.</summary>
+    public string? Code { get; init; }
+
     public void Validate(ValidationErrors errors)
     {
         errors.PlainText("name", Name, ApiKey.MaxNameLength);
@@ -38,14 +41,8 @@ public sealed record CreateApiKeyRequest : IValidatableRequest
         }
 
         errors.Range("expiresInDays", ExpiresInDays, 1, 3650, required: false);
-        if (string.IsNullOrEmpty(CurrentPassword))
-        {
-            errors.Add("currentPassword", "required", "is required");
-        }
-        else if (CurrentPassword.Length > 1024)
-        {
-            errors.Add("currentPassword", "maxLength", "must be at most 1024 characters");
-        }
+        errors.CurrentPassword("currentPassword", CurrentPassword);
+        errors.TotpCode("code", Code, required: false);   // AUTH-11: required (and checked) when the creator has MFA on
     }
 }
 

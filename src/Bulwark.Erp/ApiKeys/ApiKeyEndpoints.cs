@@ -50,7 +50,7 @@ public static class ApiKeyEndpoints
             throw BusinessRuleException.Unprocessable($"An API key lives at most {options.Value.MaxLifetimeDays} days.", "expiresInDays");
         }
 
-        await reauthentication.RequirePasswordAsync(http, caller.UserId, request.CurrentPassword!, SecurityEventTypes.ApiKeyCreated,
+        await reauthentication.RequireAsync(http, caller.UserId, request.CurrentPassword!, request.Code, SecurityEventTypes.ApiKeyCreated,
             cancellationToken);
         // AUTH-9/AZ-2: a key can only narrow what its creator may do, never widen it.
         var held = await http.GetPermissionsAsync();

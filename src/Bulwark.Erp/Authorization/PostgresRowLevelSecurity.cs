@@ -9,8 +9,8 @@ namespace Bulwark.Erp.Authorization;
 /// schema owner. Idempotent: every run drops and recreates what it owns.
 /// <list type="bullet">
 /// <item>Row-level security, ENABLE + FORCE, on every table with a <c>TenantId</c> column except the
-/// authentication tables (<c>users</c>, <c>sessions</c>, <c>refresh_tokens</c>, <c>api_keys</c>: login, refresh and API-key
-/// authentication find their row by credential before a tenant is known) and <c>audit_*</c> (one global chain): a row is visible and writable
+/// authentication tables (<c>users</c>, <c>sessions</c>, <c>refresh_tokens</c>, <c>api_keys</c>, <c>mfa_*</c>: login, refresh,
+/// API-key and second-factor authentication find their row by credential before a tenant is known) and <c>audit_*</c> (one global chain): a row is visible and writable
 /// only when its tenant equals the session setting <c>bulwark.tenant_id</c>, which
 /// <see cref="TenantSessionInterceptor"/> sets on every connection the application opens. No setting → no rows.</item>
 /// <item>A policy for the owner role (the one running this) so migrations and the Development seed see all rows.</item>
@@ -43,7 +43,7 @@ public static class PostgresRowLevelSecurity
                 SELECT c.table_name FROM information_schema.columns c
                 JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
                 WHERE c.table_schema = 'public' AND c.column_name = 'TenantId' AND tb.table_type = 'BASE TABLE'
-                  AND c.table_name NOT IN ('users', 'sessions', 'refresh_tokens', 'api_keys') AND c.table_name NOT LIKE 'audit\_%'
+                  AND c.table_name NOT IN ('users', 'sessions', 'refresh_tokens', 'api_keys', 'mfa_challenges', 'mfa_recovery_codes') AND c.table_name NOT LIKE 'audit\_%'
               LOOP
                 EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t.table_name);
                 EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t.table_name);

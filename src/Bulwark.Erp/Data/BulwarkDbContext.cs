@@ -64,6 +64,12 @@ public abstract class BulwarkDbContext : DbContext
 
     public DbSet<Sessions.RefreshToken> RefreshTokens => Set<Sessions.RefreshToken>();
 
+    /// <summary>AUTH-8: pending second steps of logins (token hashes).</summary>
+    public DbSet<Mfa.MfaChallenge> MfaChallenges => Set<Mfa.MfaChallenge>();
+
+    /// <summary>AUTH-8: single-use recovery codes (hashes).</summary>
+    public DbSet<Mfa.RecoveryCode> RecoveryCodes => Set<Mfa.RecoveryCode>();
+
     /// <summary>AUTH-9: API keys (hashed).</summary>
     public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
 

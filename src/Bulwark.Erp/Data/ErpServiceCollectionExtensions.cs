@@ -63,6 +63,8 @@ public static class ErpServiceCollectionExtensions
         services.AddScoped<Sessions.SessionService>();
         services.AddScoped<Users.AccountLockout>();
         services.AddScoped<Users.Reauthentication>();   // AUTH-11
+        services.AddScoped<Users.SignInService>();
+        services.AddScoped<Mfa.MfaService>();   // AUTH-8
         services.TryAddSingleton<Security.Authentication.IApiKeyStore, ApiKeys.EfApiKeyStore>();   // AUTH-9
         // AUTH-4: signing keys live in the shared database.
         services.TryAddSingleton<Security.Authentication.ISigningKeyRepository, SigningKeys.EfSigningKeyRepository>();
@@ -78,6 +80,7 @@ public static class ErpServiceCollectionExtensions
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Users.UsersJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, Bans.BansJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiKeys.ApiKeysJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Mfa.MfaJsonContext.Default);
         });
         services.AddScoped<Crypto.DataKeyRotator>();   // DATA-1: rotate-data-keys
         // DATA-4: encrypted backups (backup / restore verbs); DATA-5: the backup key is required outside Development.

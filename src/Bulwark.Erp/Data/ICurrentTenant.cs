@@ -1,4 +1,5 @@
 using Bulwark.Security.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.Erp.Data;
@@ -9,9 +10,16 @@ public interface ICurrentTenant
     Guid? TenantId { get; }
 }
 
+/// <summary>
+/// AZ-4: the principal's tenant — except on anonymous endpoints (login, refresh, the MFA step): there the credential is
+/// in the body and names its own tenant, so a bearer token the client happens to send along (say, a stale one of
+/// another tenant) must not scope the work; otherwise the login's writes would be refused as cross-tenant.
+/// </summary>
 internal sealed class HttpCurrentTenant(IHttpContextAccessor accessor) : ICurrentTenant
 {
-    public Guid? TenantId => CallerContext.From(accessor.HttpContext?.User)?.TenantId;
+    public Guid? TenantId => accessor.HttpContext is { } http && http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null
+        ? CallerContext.From(http.User)?.TenantId
+        : null;
 }
 
 /// <summary>No tenant: tenant-owned sets read empty (CLI verbs and seeding opt out explicitly).</summary>

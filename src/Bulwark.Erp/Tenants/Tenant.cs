@@ -11,4 +11,7 @@ public sealed class Tenant
     public required string Name { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>AUTH-8: every user of this tenant must use a second factor (not only the roles of <c>Bulwark:Mfa:RequiredRoles</c>).</summary>
+    public bool RequireMfa { get; set; }
 }

@@ -31,4 +31,8 @@ public sealed record LoginRequest : IValidatableRequest
 /// Token response (RFC 6749 §5.1 names in camelCase), from login and refresh. <c>refreshToken</c> is the
 /// opaque rotating refresh token of the session (AUTH-5).
 /// </summary>
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken = null);
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken = null)
+{
+    /// <summary>AUTH-8: only on the login that completed an MFA enrollment: the single-use recovery codes, shown this once.</summary>
+    public IReadOnlyList<string>? RecoveryCodes { get; init; }
+}

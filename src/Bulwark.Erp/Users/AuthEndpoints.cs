@@ -32,9 +32,9 @@ public static class AuthEndpoints
         return group;
     }
 
-    private static async Task<Ok<TokenResponse>> Login(LoginRequest request, HttpContext http, BulwarkDbContext db,
-        PasswordHashing passwords, AccessTokenIssuer tokens, UnitOfWork unitOfWork, SessionService sessions,
-        AccountLockout lockout, ISecurityEvents events, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TokenResponse>, Ok<Mfa.MfaChallengeResponse>>> Login(LoginRequest request, HttpContext http,
+        BulwarkDbContext db, PasswordHashing passwords, SignInService signIn, Mfa.MfaService mfa, AccountLockout lockout,
+        ISecurityEvents events, CancellationToken cancellationToken)
     {
         var normalizedEmail = User.Normalize(request.Email!);
         // Login is the one place that looks a user up before there is a tenant in the principal.
@@ -56,44 +56,23 @@ public static class AuthEndpoints
                     actorId: user!.Id.ToString(), tenantId: user.TenantId.ToString());
             }
 
-            throw LoginFailed(http, events, user, locked ? "locked_out" : "invalid_credentials");
+            throw SignInService.LoginFailed(http, events, user, locked ? "locked_out" : "invalid_credentials");
         }
 
-        var (session, refreshToken, capped) = await unitOfWork.RunAsync(async ct =>
+        if (check == PasswordCheck.ValidRehashNeeded)
         {
-            // AUTH-3: the counter resets on success — unless a concurrent failure locked the account meanwhile.
-            if (!await lockout.RecordSuccessAsync(user.Id, ct))
-            {
-                throw LoginFailed(http, events, user, "locked_out");
-            }
+            // AUTH-1: upgrade the hash to the current parameters on a correct password (saved by the unit of work below).
+            user.PasswordHash = passwords.Hash(request.Password!);
+        }
 
-            if (check == PasswordCheck.ValidRehashNeeded)
-            {
-                // AUTH-1: upgrade the hash to the current parameters on a successful login.
-                user.PasswordHash = passwords.Hash(request.Password!);
-            }
+        // AUTH-8: with a second factor enrolled or required, the password only opens a challenge. The failure count is
+        // not reset until the second factor succeeds, so wrong codes add up towards the lockout (AUTH-3).
+        if (user.MfaEnabled || await mfa.IsRequiredAsync(user, cancellationToken))
+        {
+            return TypedResults.Ok(await mfa.StartChallengeAsync(http, user, cancellationToken));
+        }
 
-            user.LastLoginAt = time.GetUtcNow().UtcDateTime;
-            // AUTH-11: at most the cap of concurrent sessions; the oldest end.
-            var overCap = await sessions.EnforceCapAsync(user, ct);
-            // AUTH-5: every login starts a session (refresh-token family); its id is the token's sid.
-            var (started, firstToken) = sessions.Start(user, http);
-            return (started, firstToken, overCap);
-        }, cancellationToken);
-        await sessions.PublishAsync(capped, cancellationToken);
-
-        var token = tokens.Issue(user.Id, user.TenantId, user.Roles, session.Sid);
-        events.Emit(http, SecurityEventTypes.LoginSucceeded, SecurityOutcome.Success,
-            actorId: user.Id.ToString(), tenantId: user.TenantId.ToString());
-        return TypedResults.Ok(new TokenResponse(token.Token, "Bearer", token.ExpiresIn, refreshToken));
-    }
-
-    /// <summary>AUTH-2/AUTH-10: every failed login is the same 401; the reason goes to the security event only.</summary>
-    private static BusinessRuleException LoginFailed(HttpContext http, ISecurityEvents events, User? user, string reason)
-    {
-        events.Emit(http, SecurityEventTypes.LoginFailed, SecurityOutcome.Failure, reason: reason,
-            actorId: user?.Id.ToString(), tenantId: user?.TenantId.ToString());
-        return new BusinessRuleException(StatusCodes.Status401Unauthorized, "Invalid credentials.");
+        return TypedResults.Ok(await signIn.CompleteAsync(http, user, null, cancellationToken));
     }
 
     private static async Task<Ok<TokenResponse>> Refresh(RefreshRequest request, HttpContext http, UnitOfWork unitOfWork,

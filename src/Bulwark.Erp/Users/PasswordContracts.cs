@@ -9,18 +9,13 @@ public sealed record ChangePasswordRequest : IValidatableRequest
 
     public string? NewPassword { get; init; }
 
+    /// <summary>AUTH-8/AUTH-11: a current TOTP code, required when the user has a second factor enrolled.</summary>
+    public string? Code { get; init; }
+
     public void Validate(ValidationErrors errors)
     {
-        // As at login: any characters, bounded so hashing cost is bounded.
-        if (string.IsNullOrEmpty(CurrentPassword))
-        {
-            errors.Add("currentPassword", "required", "is required");
-        }
-        else if (CurrentPassword.Length > 1024)
-        {
-            errors.Add("currentPassword", "maxLength", "must be at most 1024 characters");
-        }
-
+        errors.CurrentPassword("currentPassword", CurrentPassword);
+        errors.TotpCode("code", Code, required: false);   // AUTH-11: required (and checked) when the user has MFA on
         // AUTH-1: length 12…128 and not on the common/breached list.
         errors.NewPassword("newPassword", NewPassword);
     }

@@ -27,7 +27,7 @@ public static class PasswordEndpoints
         PasswordHashing passwords, UnitOfWork unitOfWork, SessionService sessions, ISecurityEvents events, CancellationToken cancellationToken)
     {
         var caller = CallerContext.From(http.User)!;
-        var user = await reauthentication.RequirePasswordAsync(http, caller.UserId, request.CurrentPassword!,
+        var user = await reauthentication.RequireAsync(http, caller.UserId, request.CurrentPassword!, request.Code,
             SecurityEventTypes.PasswordChanged, cancellationToken);
         var sessionId = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : (Guid?)null;
         var revoked = await unitOfWork.RunAsync(async ct =>

@@ -29,5 +29,16 @@ public sealed class User : TenantEntity
     /// <summary>AUTH-3: the account refuses every login until then; null when not locked.</summary>
     public DateTime? LockedUntil { get; set; }
 
+    /// <summary>AUTH-8: the TOTP secret (base32), encrypted at rest (DATA-1); set at enrollment, null when MFA is off.</summary>
+    public string? TotpSecret { get; set; }
+
+    /// <summary>AUTH-8: when the enrollment was confirmed with a first code; null while pending or off.</summary>
+    public DateTime? TotpEnabledAt { get; set; }
+
+    /// <summary>AUTH-8: the last TOTP time step accepted (changed only by a conditional UPDATE): a code is accepted once.</summary>
+    public long? TotpLastStep { get; set; }
+
+    public bool MfaEnabled => TotpEnabledAt is not null && TotpSecret is not null;
+
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Bulwark.Erp.Crypto;
 using Bulwark.Erp.Data;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -18,5 +19,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
             .HasMaxLength(200)
             .IsRequired();
         builder.HasIndex(u => new { u.TenantId, u.NormalizedEmail }).IsUnique();
+        builder.Ignore(u => u.MfaEnabled);
+        // AUTH-8/DATA-1: the TOTP secret is an AES-256-GCM envelope at rest.
+        builder.Property(u => u.TotpSecret).IsEncrypted("user.totpSecret");
+        builder.HasDataKeyId();
     }
 }

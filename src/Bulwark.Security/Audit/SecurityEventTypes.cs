@@ -21,6 +21,15 @@ public static class SecurityEventTypes
 
     /// <summary>AUTH-1/AUTH-11: a user changed their password (Success) or failed the re-authentication (Failure).</summary>
     public const string PasswordChanged = "auth.password.changed";
+    /// <summary>AUTH-8: a second factor was enabled (Success) or a confirmation/re-authentication failed (Failure).</summary>
+    public const string MfaEnabled = "auth.mfa.enabled";
+
+    /// <summary>AUTH-8: a second factor was disabled (Success) or the re-authentication for it failed (Failure).</summary>
+    public const string MfaDisabled = "auth.mfa.disabled";
+
+    /// <summary>AUTH-8: a login used one of the single-use recovery codes.</summary>
+    public const string MfaRecoveryCodeUsed = "auth.mfa.recovery_code_used";
+
     /// <summary>AUTH-9: an API key was created (Success) or its creator failed the re-authentication (Failure).</summary>
     public const string ApiKeyCreated = "auth.apikey.created";
 

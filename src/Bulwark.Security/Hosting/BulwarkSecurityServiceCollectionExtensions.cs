@@ -122,6 +122,8 @@ public static class BulwarkSecurityServiceCollectionExtensions
             .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.Combine("data-protection-keys")));
         services.TryAddSingleton<RefreshTokenCodec>();
         services.TryAddSingleton<ISessionRevocations, InMemorySessionRevocations>();
+        // AUTH-8: second factor policy.
+        services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // AUTH-9: API keys (hashed, scoped, expiring, revocable through the same revocation set as sessions).
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<PresentedCredentials>();

@@ -273,6 +273,59 @@ public static class ValidationRules
         }
     }
 
+    /// <summary>
+    /// AUTH-11: the caller's current password for a re-authentication: required, any characters, at most 1024 (as at login,
+    /// so hashing cost is bounded). Whether it is right is checked later (403), not here.
+    /// </summary>
+    public static void CurrentPassword(this ValidationErrors errors, string field, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrEmpty(value))
+        {
+            errors.Add(field, "required", "is required");
+        }
+        else if (value.Length > 1024)
+        {
+            errors.Add(field, "maxLength", "must be at most 1024 characters");
+        }
+    }
+
+    /// <summary>AUTH-8: a TOTP code as authenticator apps show it: exactly 6 digits.</summary>
+    public static void TotpCode(this ValidationErrors errors, string field, string? value, bool required = true)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (value is null)
+        {
+            if (required)
+            {
+                errors.Add(field, "required", "is required");
+            }
+
+            return;
+        }
+
+        if (value.Length > 6)
+        {
+            errors.Add(field, "maxLength", "must be at most 6 characters");
+        }
+        else if (value.Length != 6 || !value.All(char.IsAsciiDigit))
+        {
+            errors.Add(field, "pattern", "must be 6 digits");
+        }
+    }
+
+    /// <summary>An opaque token issued by this server (refresh, MFA challenge): 43 base64url characters. Shape only.</summary>
+    public static void OpaqueToken(this ValidationErrors errors, string field, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.PlainText(field, value, 64);
+        if (value is not null && !errors.HasErrorFor(field) && !Authentication.RefreshTokenCodec.IsWellFormed(value))
+        {
+            // Shape only: a well-formed but unknown token is a 401 like every other failure (AUTH-10).
+            errors.Add(field, "format", "must be a token issued by this server");
+        }
+    }
+
     /// <summary>AUTH-1: shortest password that can be set.</summary>
     public const int NewPasswordMinLength = 12;
 

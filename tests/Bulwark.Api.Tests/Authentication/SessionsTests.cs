@@ -95,6 +95,20 @@ public abstract class SessionsTests(BulwarkApiFactory api)
     }
 
     [Fact]
+    public async Task LoginAndRefresh_IgnoreABearerTokenOfAnotherTenantSentAlong()
+    {
+        // AZ-4: the body's credential names the tenant; a stale bearer of another tenant neither scopes nor breaks the work.
+        using var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await LoginAsync("admin")).Access);
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login",
+            new { tenant = "rival", email = "auditor@rival.example", password = BulwarkApiFactory.DemoPassword });
+        var rival = await ReadTokensAsync(login);
+        Assert.NotEqual(Claim((await LoginAsync("admin")).Access, "tenant"), Claim(rival.Access, "tenant"));
+        using var refresh = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = rival.Refresh });
+        Assert.Equal(Claim(rival.Access, "tenant"), Claim((await ReadTokensAsync(refresh)).Access, "tenant"));
+    }
+
+    [Fact]
     public async Task Refresh_RotatesTheToken_AndTheSuccessorWorks()
     {
         var first = await LoginAsync("admin");

@@ -19,6 +19,8 @@ public sealed partial class DenyByDefaultTests(SqliteApiFactory api) : IClassFix
     [
         "POST /api/v1/auth/login",
         "POST /api/v1/auth/refresh", // AUTH-5: the refresh token is the credential
+        "POST /api/v1/auth/login/mfa", // AUTH-8: the login's challenge token (+ code) is the credential
+        "POST /api/v1/auth/login/mfa/enroll", // AUTH-8: ditto, for a user who must enroll before the first code
         "GET /health/live",
         "GET /health/ready",
         "GET /.well-known/jwks.json",

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bulwark.Security.Authentication;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,8 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
         "POST /api/v1/journal-entries", "PUT /api/v1/journal-entries/{id:guid}", "POST /api/v1/journal-entries/{id:guid}/post",
         "PATCH /api/v1/employees/{id:guid}", "PUT /api/v1/users/{id:guid}/roles",
         "POST /api/v1/auth/password", "POST /api/v1/api-keys",
+        "POST /api/v1/auth/login/mfa", "POST /api/v1/auth/login/mfa/enroll", "POST /api/v1/auth/mfa/enroll",
+        "POST /api/v1/auth/mfa/confirm", "POST /api/v1/auth/mfa/disable", "PUT /api/v1/tenants/current/mfa",
     ];
 
     public static TheoryData<string> Cases => new(CaseNames);
@@ -45,7 +48,24 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    private static async Task<Case> BuildAsync(string name, HttpClient client)
+    /// <summary>AUTH-8: the TOTP code of the current step (offset 0) or the next one (1), as an authenticator computes it.</summary>
+    private static string Code(string secret, int offset) =>
+        TotpCodes.Compute(secret, DateTimeOffset.UtcNow.AddSeconds(30 * offset));
+
+    /// <summary>Enrolls the signed-in <paramref name="user"/> (pending) and, when asked, confirms with the current step's code.</summary>
+    private static async Task<string> EnrollAsync(HttpClient user, bool confirm)
+    {
+        var secret = (await PostOkAsync(user, "/api/v1/auth/mfa/enroll", new { currentPassword = BulwarkApiFactory.DemoPassword }))["secret"]!
+            .GetValue<string>();
+        if (confirm)
+        {
+            await PostOkAsync(user, "/api/v1/auth/mfa/confirm", new { code = Code(secret, 0) });
+        }
+
+        return secret;
+    }
+
+    private async Task<Case> BuildAsync(string name, HttpClient client)
     {
         switch (name)
         {
@@ -158,6 +178,61 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
                     },
                     "name", "permissions");
 
+            case "POST /api/v1/auth/login/mfa":
+            {
+                // AUTH-8: hr has a confirmed factor; the valid body sends the next step's code (the current one is spent).
+                using var hr = await api.ClientForAsync("hr");
+                var secret = await EnrollAsync(hr, confirm: true);
+                var challenge = await PostOkAsync(client, "/api/v1/auth/login",
+                    new { tenant = "demo", email = "hr@demo.example", password = BulwarkApiFactory.DemoPassword });
+                return new Case("POST", "/api/v1/auth/login/mfa",
+                    new JsonObject { ["mfaToken"] = challenge["mfaToken"]!.GetValue<string>(), ["code"] = Code(secret, 1) }, "mfaToken", "code");
+            }
+
+            case "POST /api/v1/auth/login/mfa/enroll":
+            {
+                // AUTH-8: while the rival tenant requires a second factor, hr@rival's login opens an enrollment challenge.
+                using var rivalAdmin = await api.ClientForAsync("admin", "rival");
+                using (var on = await rivalAdmin.PutAsJsonAsync("/api/v1/tenants/current/mfa", new { required = true }))
+                {
+                    Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+                }
+
+                var challenge = await PostOkAsync(client, "/api/v1/auth/login",
+                    new { tenant = "rival", email = "hr@rival.example", password = BulwarkApiFactory.DemoPassword });
+                using (var off = await rivalAdmin.PutAsJsonAsync("/api/v1/tenants/current/mfa", new { required = false }))
+                {
+                    Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+                }
+
+                return new Case("POST", "/api/v1/auth/login/mfa/enroll",
+                    new JsonObject { ["mfaToken"] = challenge["mfaToken"]!.GetValue<string>() }, "mfaToken", "mfaToken");
+            }
+
+            case "POST /api/v1/auth/mfa/enroll":
+                return new Case("POST", "/api/v1/auth/mfa/enroll",
+                    new JsonObject { ["currentPassword"] = BulwarkApiFactory.DemoPassword }, null, "currentPassword", Role: "inventory",
+                    AnyText: "currentPassword");
+            case "POST /api/v1/auth/mfa/confirm":
+            {
+                using var manager = await api.ClientForAsync("manager");
+                var secret = await EnrollAsync(manager, confirm: false);
+                return new Case("POST", "/api/v1/auth/mfa/confirm", new JsonObject { ["code"] = Code(secret, 0) }, null, "code",
+                    Role: "manager", AnyText: "code");
+            }
+
+            case "POST /api/v1/auth/mfa/disable":
+            {
+                using var employee = await api.ClientForAsync("employee");
+                var secret = await EnrollAsync(employee, confirm: true);
+                return new Case("POST", "/api/v1/auth/mfa/disable",
+                    new JsonObject { ["currentPassword"] = BulwarkApiFactory.DemoPassword, ["code"] = Code(secret, 1) }, null, "code",
+                    Role: "employee", AnyText: "currentPassword");
+            }
+
+            case "PUT /api/v1/tenants/current/mfa":
+                return new Case("PUT", "/api/v1/tenants/current/mfa", new JsonObject { ["required"] = false }, null, "required");
+
             default:
                 throw new InvalidOperationException("no case for " + name);
         }
@@ -211,8 +286,11 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
     [Theory, MemberData(nameof(Cases))]
     public async Task Battery_RejectsEachAttackNamingTheField_ThenTheValidBodySucceeds(string name)
     {
-        using var client = await api.ClientForAsync("admin");
-        var c = await BuildAsync(name, client);
+        using var admin = await api.ClientForAsync("admin");
+        var c = await BuildAsync(name, admin);
+        // The request goes out as the case's role (own-account endpoints), otherwise as the admin who set it up.
+        using var other = c.Role is null ? null : await api.ClientForAsync(c.Role);
+        var client = other ?? admin;
 
         using (var unknown = await SendAsync(client, c, With(c.Valid, b => b["bogusField"] = 1)))
         {
