@@ -27,6 +27,7 @@ public static class UserEndpoints
         group.MapGet("/", ListUsers).WithName("ListUsers").RequirePermission(Permissions.UsersRead).WithListQuery(Sort.Names, "active");
         group.MapGet("/{id:guid}", GetUser).WithName("GetUser").RequirePermission(Permissions.UsersRead);
         group.MapUserRoles();   // AZ-2: PUT /{id}/roles (users:manage)
+        group.MapUserAccounts();   // AUTH-6/AUTH-8: POST /{id}/disable, /{id}/enable, DELETE /{id}/mfa (users:manage)
         return group;
     }
 

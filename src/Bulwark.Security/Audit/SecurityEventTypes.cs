@@ -19,6 +19,12 @@ public static class SecurityEventTypes
     /// <summary>AUTH-3: an admin lifted an account's lockout.</summary>
     public const string AccountUnlocked = "auth.account.unlocked";
 
+    /// <summary>AUTH-6: an admin disabled an account (its sessions end at once) or enabled it again.</summary>
+    public const string AccountDisabled = "auth.account.disabled";
+
+    /// <summary>AUTH-6: an admin enabled a disabled account.</summary>
+    public const string AccountEnabled = "auth.account.enabled";
+
     /// <summary>AUTH-1/AUTH-11: a user changed their password (Success) or failed the re-authentication (Failure).</summary>
     public const string PasswordChanged = "auth.password.changed";
     /// <summary>AUTH-8: a second factor was enabled (Success) or a confirmation/re-authentication failed (Failure).</summary>

@@ -76,9 +76,11 @@ public abstract class RotateDataKeysTests(BulwarkApiFactory api)
         Assert.Equal(before, await CountAsync(keyId: 1));
     }
 
-    private Task<int> CountAsync(int? keyId) => AuditQueries.WithDbAsync(api, db => keyId is null
-        ? db.Employees.IgnoreQueryFilters().CountAsync()
-        : db.Employees.IgnoreQueryFilters().CountAsync(e => EF.Property<int?>(e, "DataKeyId") == keyId));
+    /// <summary>Rows with encrypted columns (employees, and users for their TOTP secret), all or under <paramref name="keyId"/>.</summary>
+    private Task<int> CountAsync(int? keyId) => AuditQueries.WithDbAsync(api, async db => keyId is null
+        ? await db.Employees.IgnoreQueryFilters().CountAsync() + await db.Users.IgnoreQueryFilters().CountAsync()
+        : await db.Employees.IgnoreQueryFilters().CountAsync(e => EF.Property<int?>(e, "DataKeyId") == keyId)
+          + await db.Users.IgnoreQueryFilters().CountAsync(u => EF.Property<int?>(u, "DataKeyId") == keyId));
 }
 
 public sealed class RotateDataKeysSqliteTests(SqliteApiFactory api) : RotateDataKeysTests(api), IClassFixture<SqliteApiFactory>;
