@@ -135,6 +135,13 @@ public abstract class MfaTests(BulwarkApiFactory api)
             .Select(u => u.FailedLoginCount).SingleAsync());
     }
 
+    /// <summary>LOG-2: the security event of <paramref name="type"/> for <paramref name="email"/>'s account reached the audit store.</summary>
+    private async Task AuditedAsync(string type, string email, string? reason = null)
+    {
+        var userId = (await AuditQueries.UserIdAsync(api, email)).ToString();
+        await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == type && e.ActorId == userId && (reason == null || e.Reason == reason)));
+    }
+
     // ---- tests -----------------------------------------------------------------------------------------------------
 
     [Fact]
@@ -161,6 +168,8 @@ public abstract class MfaTests(BulwarkApiFactory api)
         Assert.Equal(10, recovery.Distinct().Count());
         Assert.All(recovery, c => Assert.Matches("^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$", c));
         var access = tokens.GetProperty("accessToken").GetString()!;
+        await AuditedAsync("auth.mfa.enabled", "admin@rival.example", "enrolled_at_login");
+        await AuditedAsync("auth.login.failed", "admin@rival.example", "mfa_invalid_code");
 
         var status = await StatusAsync(access);
         Assert.True(status.GetProperty("enabled").GetBoolean());
@@ -260,6 +269,7 @@ public abstract class MfaTests(BulwarkApiFactory api)
         await ProblemAssert.IsValidationProblemAsync(neither, "code");
 
         var access = await SignedInAsync(SecondStepAsync(mfaToken, recoveryCode: recovery[0].ToUpperInvariant().Replace('-', ' ')));
+        await AuditedAsync("auth.mfa.recovery_code_used", "employee@demo.example");
         Assert.Equal(9, (await StatusAsync(access)).GetProperty("recoveryCodesLeft").GetInt32());
 
         var next = await ChallengeAsync("employee");
@@ -299,6 +309,7 @@ public abstract class MfaTests(BulwarkApiFactory api)
         using var disabled = await PostAsync("/api/v1/auth/mfa/disable",
             new { currentPassword = BulwarkApiFactory.DemoPassword, code = CodeAt(secret, step) }, token);
         Assert.Equal(HttpStatusCode.NoContent, disabled.StatusCode);
+        await AuditedAsync("auth.mfa.disabled", "manager@demo.example");
 
         var login = await LoginAsync("manager");
         Assert.False(login.TryGetProperty("mfaRequired", out _));
