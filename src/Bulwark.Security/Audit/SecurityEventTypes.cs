@@ -19,7 +19,7 @@ public static class SecurityEventTypes
     /// <summary>AUTH-3: an admin lifted an account's lockout.</summary>
     public const string AccountUnlocked = "auth.account.unlocked";
 
-    /// <summary>AUTH-6: an admin disabled an account (its sessions end at once) or enabled it again.</summary>
+    /// <summary>AUTH-6: an admin disabled an account (its sessions end at once, its API keys lose every permission).</summary>
     public const string AccountDisabled = "auth.account.disabled";
 
     /// <summary>AUTH-6: an admin enabled a disabled account.</summary>

@@ -64,7 +64,7 @@ public sealed class PermissionsDocTests(SqliteApiFactory api) : IClassFixture<Sq
 
     private static void AssertSection(string begin, string end, string expected)
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "permissions.md");
+        var path = Path.Combine(RepositoryPaths.Root(), "docs", "permissions.md");
         var doc = File.ReadAllText(path).ReplaceLineEndings("\n");
         var start = doc.IndexOf(begin, StringComparison.Ordinal);
         var stop = doc.IndexOf(end, StringComparison.Ordinal);
@@ -77,16 +77,5 @@ public sealed class PermissionsDocTests(SqliteApiFactory api) : IClassFixture<Sq
         }
 
         Assert.True(actual == expected, $"docs/permissions.md is out of date; the section should read:\n{expected}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bulwark.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class Fail2BanTests
         }
 
         var log = Directory.GetFiles(logDirectory, "bulwark*.log").Single();
-        var filter = Path.Combine(RepositoryRoot(), "deploy", "fail2ban", "filter.d", "bulwark.conf");
+        var filter = Path.Combine(RepositoryPaths.Root(), "deploy", "fail2ban", "filter.d", "bulwark.conf");
 
         var all = await Fail2BanRegexAsync(log, filter);
         // Exactly 3 × 401 + 1 × 429 from 127.0.40.1 and 2 × 403 from 127.0.40.4. The forging probe's line (its path holds
@@ -119,16 +119,5 @@ public sealed partial class Fail2BanTests
         var hosts = Regex.Matches(matchedBlock, "\"ClientIp\":\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         return (int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(summary.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), hosts);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bulwark.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root (Bulwark.slnx) not found");
     }
 }
