@@ -18,6 +18,9 @@ public sealed record MfaLoginRequest : IValidatableRequest
 
     public string? RecoveryCode { get; init; }
 
+    /// <summary>AUTH-7: browser mode, as on <c>POST /auth/login</c>.</summary>
+    public bool? Cookies { get; init; }
+
     public void Validate(ValidationErrors errors)
     {
         errors.OpaqueToken("mfaToken", MfaToken);

@@ -80,7 +80,7 @@ public static class MfaEndpoints
                 {
                     recoveryCodes = await mfa.EnableAsync(user, ct);
                 }
-            }, cancellationToken);
+            }, request.Cookies == true, cancellationToken);
             if (enrolling)
             {
                 events.Emit(http, SecurityEventTypes.MfaEnabled, SecurityOutcome.Success, reason: "enrolled_at_login",

@@ -49,6 +49,15 @@ public sealed class SessionService(
     /// Exactly one concurrent use consumes it; a use within the grace window gets the same successor;
     /// a later use revokes the whole session.
     /// </summary>
+    /// <summary>AUTH-7: the sid of the session <paramref name="token"/> belongs to (read only, nothing consumed); null when unknown.</summary>
+    public async Task<string?> SessionIdOfAsync(string token, CancellationToken cancellationToken)
+    {
+        var hash = RefreshTokenCodec.Hash(token);
+        var id = await db.Set<RefreshToken>().IgnoreQueryFilters().AsNoTracking()
+            .Where(t => t.TokenHash == hash).Select(t => (Guid?)t.SessionId).FirstOrDefaultAsync(cancellationToken);
+        return id?.ToString("N");
+    }
+
     public async Task<RefreshOutcome> RefreshAsync(string token, CancellationToken cancellationToken)
     {
         var hash = RefreshTokenCodec.Hash(token);

@@ -11,6 +11,9 @@ public sealed record LoginRequest : IValidatableRequest
 
     public string? Password { get; init; }
 
+    /// <summary>AUTH-7: true = browser mode (tokens in <c>__Host-</c> HttpOnly cookies, a CSRF token in the body).</summary>
+    public bool? Cookies { get; init; }
+
     public void Validate(ValidationErrors errors)
     {
         errors.Code("tenant", Tenant, 64);
@@ -31,8 +34,11 @@ public sealed record LoginRequest : IValidatableRequest
 /// Token response (RFC 6749 §5.1 names in camelCase), from login and refresh. <c>refreshToken</c> is the
 /// opaque rotating refresh token of the session (AUTH-5).
 /// </summary>
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string? RefreshToken = null)
+public sealed record TokenResponse(string? AccessToken, string TokenType, int ExpiresIn, string? RefreshToken = null)
 {
+    /// <summary>AUTH-7: in cookie mode (tokens in HttpOnly cookies, <c>tokenType</c> "Cookie"): the session's CSRF token for <c>X-CSRF-Token</c>.</summary>
+    public string? CsrfToken { get; init; }
+
     /// <summary>AUTH-8: only on the login that completed an MFA enrollment: the single-use recovery codes, shown this once.</summary>
     public IReadOnlyList<string>? RecoveryCodes { get; init; }
 }

@@ -72,14 +72,16 @@ public static class AuthEndpoints
             return TypedResults.Ok(await mfa.StartChallengeAsync(http, user, cancellationToken));
         }
 
-        return TypedResults.Ok(await signIn.CompleteAsync(http, user, null, cancellationToken));
+        return TypedResults.Ok(await signIn.CompleteAsync(http, user, null, request.Cookies == true, cancellationToken));
     }
 
     private static async Task<Ok<TokenResponse>> Refresh(RefreshRequest request, HttpContext http, UnitOfWork unitOfWork,
-        SessionService sessions, AccessTokenIssuer tokens, ISecurityEvents events, CancellationToken cancellationToken)
+        SessionService sessions, AccessTokenIssuer tokens, BrowserSession browser, ISecurityEvents events, CancellationToken cancellationToken)
     {
+        var cookies = request.Cookies == true;
+        var presented = cookies ? await CookieRefreshTokenAsync(http, sessions, browser, events, cancellationToken) : request.RefreshToken!;
         // AUTH-5: consume and rotate in one unit of work (single-writer gate + transaction).
-        var outcome = await unitOfWork.RunAsync(ct => sessions.RefreshAsync(request.RefreshToken!, ct), cancellationToken);
+        var outcome = await unitOfWork.RunAsync(ct => sessions.RefreshAsync(presented, ct), cancellationToken);
         var actorId = outcome.User?.Id.ToString();
         var tenantId = outcome.User?.TenantId.ToString();
         if (outcome.ReuseDetected)
@@ -105,7 +107,33 @@ public static class AuthEndpoints
         var user = outcome.User!;
         var token = tokens.Issue(user.Id, user.TenantId, user.Roles, outcome.Session!.Sid);
         events.Emit(http, SecurityEventTypes.RefreshSucceeded, SecurityOutcome.Success, actorId: actorId, tenantId: tenantId);
-        return TypedResults.Ok(new TokenResponse(token.Token, "Bearer", token.ExpiresIn, outcome.RefreshToken));
+        return TypedResults.Ok(cookies
+            ? new TokenResponse(null, "Cookie", token.ExpiresIn)
+            {
+                CsrfToken = browser.Issue(http.Response, outcome.Session.Sid, token.Token, token.ExpiresIn, outcome.RefreshToken!),
+            }
+            : new TokenResponse(token.Token, "Bearer", token.ExpiresIn, outcome.RefreshToken));
+    }
+
+    /// <summary>
+    /// AUTH-7: the refresh token of the browser-mode cookie — only with the CSRF token of its session, checked BEFORE
+    /// anything is consumed (a forged cross-site refresh must not spend the token and so kill the family, AUTH-5).
+    /// </summary>
+    private static async Task<string> CookieRefreshTokenAsync(HttpContext http, SessionService sessions, BrowserSession browser,
+        ISecurityEvents events, CancellationToken cancellationToken)
+    {
+        var token = http.Request.Cookies.TryGetValue(BrowserSession.RefreshCookie, out var value) && RefreshTokenCodec.IsWellFormed(value)
+            ? value
+            : null;
+        var sid = token is null ? null : await sessions.SessionIdOfAsync(token, cancellationToken);
+        if (!browser.HasValidCsrfToken(http.Request, sid))
+        {
+            events.Emit(http, SecurityEventTypes.RefreshFailed, SecurityOutcome.Failure,
+                reason: sid is null ? "cookie_missing_or_unknown" : "csrf_token_invalid");
+            throw new BusinessRuleException(StatusCodes.Status401Unauthorized, InvalidRefreshToken);
+        }
+
+        return token!;
     }
 
     private static Task<NoContent> Logout(HttpContext http, UnitOfWork unitOfWork, SessionService sessions,
@@ -132,6 +160,11 @@ public static class AuthEndpoints
             ct => sessions.RevokeAsync(caller.UserId, allSessions ? null : sessionId, reason, ct), cancellationToken);
         await sessions.PublishAsync(revoked, cancellationToken);
         events.Emit(http, SecurityEventTypes.SessionRevoked, SecurityOutcome.Success, reason: reason);
+        if (BrowserSession.IsCookieAuthenticated(http))
+        {
+            BrowserSession.Clear(http.Response);   // AUTH-7: the browser forgets the ended session's cookies
+        }
+
         return TypedResults.NoContent();
     }
 }

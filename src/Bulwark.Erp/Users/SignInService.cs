@@ -13,15 +13,16 @@ namespace Bulwark.Erp.Users;
 /// access token (AUTH-4), in one unit of work.
 /// </summary>
 public sealed class SignInService(UnitOfWork unitOfWork, SessionService sessions, AccountLockout lockout, AccessTokenIssuer tokens,
-    ISecurityEvents events, TimeProvider time)
+    BrowserSession browser, ISecurityEvents events, TimeProvider time)
 {
     /// <summary>Completes the sign-in of <paramref name="user"/> and returns its first tokens.</summary>
     /// <param name="http">The login request.</param>
     /// <param name="user">The user whose credentials were all checked.</param>
     /// <param name="alsoInUnit">More work that must commit with the sign-in or not at all (e.g. consuming an MFA challenge).</param>
+    /// <param name="cookies">AUTH-7: browser mode — the tokens go into HttpOnly cookies, the body carries the CSRF token.</param>
     /// <param name="cancellationToken">Aborts the sign-in.</param>
     public async Task<TokenResponse> CompleteAsync(HttpContext http, User user, Func<CancellationToken, Task>? alsoInUnit,
-        CancellationToken cancellationToken)
+        bool cookies, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var (session, refreshToken, capped) = await unitOfWork.RunAsync(async ct =>
@@ -49,7 +50,12 @@ public sealed class SignInService(UnitOfWork unitOfWork, SessionService sessions
         var token = tokens.Issue(user.Id, user.TenantId, user.Roles, session.Sid);
         events.Emit(http, SecurityEventTypes.LoginSucceeded, SecurityOutcome.Success,
             actorId: user.Id.ToString(), tenantId: user.TenantId.ToString());
-        return new TokenResponse(token.Token, "Bearer", token.ExpiresIn, refreshToken);
+        return cookies
+            ? new TokenResponse(null, "Cookie", token.ExpiresIn)
+            {
+                CsrfToken = browser.Issue(http.Response, session.Sid, token.Token, token.ExpiresIn, refreshToken),
+            }
+            : new TokenResponse(token.Token, "Bearer", token.ExpiresIn, refreshToken);
     }
 
     /// <summary>AUTH-2/AUTH-10: every failed login is the same 401; the reason goes to the security event only.</summary>

@@ -128,6 +128,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<PresentedCredentials>();
         services.TryAddSingleton<ApiKeyCache>();
+        services.TryAddSingleton<BrowserSession>();   // AUTH-7
         services.AddAuthentication(BulwarkAuthenticationSchemes.Default)
             .AddPolicyScheme(BulwarkAuthenticationSchemes.Default, null, o => o.ForwardDefaultSelector = context =>
                 context.RequestServices.GetRequiredService<PresentedCredentials>().HasApiKey(context.Request)
@@ -137,7 +138,15 @@ public static class BulwarkSecurityServiceCollectionExtensions
                 BulwarkAuthenticationSchemes.ApiKey, null)
             .AddJwtBearer(o => o.Events = new JwtBearerEvents
         {
-            OnTokenValidated = SessionRevocationCheck.OnTokenValidated,
+            OnMessageReceived = BrowserSession.OnMessageReceived,   // AUTH-7: the access cookie when no header credential
+            OnTokenValidated = async context =>
+            {
+                await SessionRevocationCheck.OnTokenValidated(context);
+                if (context.Result is null)
+                {
+                    BrowserSession.CheckCsrf(context);   // AUTH-7: cookie + unsafe method needs the CSRF token
+                }
+            },
             OnAuthenticationFailed = context =>
             {
                 // LOG-2: a presented but invalid token is a security event (no reason leaks to the client).
