@@ -1,4 +1,6 @@
+using Bulwark.Security.Authentication;
 using Bulwark.Security.Validation;
+using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.Erp.Users;
 
@@ -18,15 +20,8 @@ public sealed record LoginRequest : IValidatableRequest
     {
         errors.Code("tenant", Tenant, 64);
         errors.PlainText("email", Email, 254);
-        // AUTH-1: any characters; length is bounded so hashing cost is bounded too.
-        if (Password is null || Password.Length == 0)
-        {
-            errors.Add("password", "required", "is required");
-        }
-        else if (Password.Length > 1024)
-        {
-            errors.Add("password", "maxLength", "must be at most 1024 characters");
-        }
+        // AUTH-1: any characters; length is bounded so hashing cost is bounded too (the rule of every password check).
+        errors.CurrentPassword("password", Password);
     }
 }
 
@@ -41,4 +36,18 @@ public sealed record TokenResponse(string? AccessToken, string TokenType, int Ex
 
     /// <summary>AUTH-8: only on the login that completed an MFA enrollment: the single-use recovery codes, shown this once.</summary>
     public IReadOnlyList<string>? RecoveryCodes { get; init; }
+
+    /// <summary>
+    /// The answer of a login or refresh: the tokens in the body, or — AUTH-7 browser mode — in HttpOnly cookies, with
+    /// only the session's CSRF token in the body.
+    /// </summary>
+    public static TokenResponse For(HttpContext http, BrowserSession browser, bool cookies, string sid, string accessToken,
+        int expiresIn, string refreshToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(browser);
+        return cookies
+            ? new TokenResponse(null, "Cookie", expiresIn) { CsrfToken = browser.Issue(http.Response, sid, accessToken, expiresIn, refreshToken) }
+            : new TokenResponse(accessToken, "Bearer", expiresIn, refreshToken);
+    }
 }

@@ -107,12 +107,8 @@ public static class AuthEndpoints
         var user = outcome.User!;
         var token = tokens.Issue(user.Id, user.TenantId, user.Roles, outcome.Session!.Sid);
         events.Emit(http, SecurityEventTypes.RefreshSucceeded, SecurityOutcome.Success, actorId: actorId, tenantId: tenantId);
-        return TypedResults.Ok(cookies
-            ? new TokenResponse(null, "Cookie", token.ExpiresIn)
-            {
-                CsrfToken = browser.Issue(http.Response, outcome.Session.Sid, token.Token, token.ExpiresIn, outcome.RefreshToken!),
-            }
-            : new TokenResponse(token.Token, "Bearer", token.ExpiresIn, outcome.RefreshToken));
+        return TypedResults.Ok(TokenResponse.For(http, browser, cookies, outcome.Session.Sid, token.Token, token.ExpiresIn,
+            outcome.RefreshToken!));
     }
 
     /// <summary>

@@ -50,12 +50,7 @@ public sealed class SignInService(UnitOfWork unitOfWork, SessionService sessions
         var token = tokens.Issue(user.Id, user.TenantId, user.Roles, session.Sid);
         events.Emit(http, SecurityEventTypes.LoginSucceeded, SecurityOutcome.Success,
             actorId: user.Id.ToString(), tenantId: user.TenantId.ToString());
-        return cookies
-            ? new TokenResponse(null, "Cookie", token.ExpiresIn)
-            {
-                CsrfToken = browser.Issue(http.Response, session.Sid, token.Token, token.ExpiresIn, refreshToken),
-            }
-            : new TokenResponse(token.Token, "Bearer", token.ExpiresIn, refreshToken);
+        return TokenResponse.For(http, browser, cookies, session.Sid, token.Token, token.ExpiresIn, refreshToken);
     }
 
     /// <summary>AUTH-2/AUTH-10: every failed login is the same 401; the reason goes to the security event only.</summary>
