@@ -74,6 +74,8 @@ public static class PostgresRowLevelSecurity
                 EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I', app);
                 EXECUTE format('GRANT EXECUTE ON FUNCTION bulwark_id_in_other_tenant(text, uuid) TO %I', app);
                 EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I FROM %I', '__EFMigrationsHistory', app);
+                -- AUTH-4/DATA-5: key-ring entries are added, never changed by the application.
+                EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM %I', 'data_protection_keys', app);
                 FOR t IN SELECT table_name FROM information_schema.tables
                          WHERE table_schema = 'public' AND table_name LIKE 'audit\_%' AND table_type = 'BASE TABLE'
                 LOOP

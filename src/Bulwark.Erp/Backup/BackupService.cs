@@ -208,6 +208,14 @@ public sealed class BackupService(BulwarkDbContext db, FieldCipher cipher, TimeP
 
     private void AddEncryption(DbContextOptionsBuilder options) => options.UseBulwarkFieldEncryption(cipher);   // blind indexes recomputed, values re-sealed
 
+    /// <summary>
+    /// DATA-4/AUTH-4: key material stays with its deployment: the signing keys and the Data Protection key ring are
+    /// sealed under the source's master key, which the target need not share (and a backup must not carry key
+    /// material). The restored deployment creates its own signing key; sessions survive (refresh tokens are hashes).
+    /// </summary>
+    private static readonly HashSet<Type> KeyMaterial =
+        [typeof(SigningKeys.SigningKeyRow), typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)];
+
     /// <summary>Entity types ordered so that every principal comes before its dependents (self-references aside).</summary>
     private static List<IEntityType> InsertOrder(IModel model)
     {
@@ -228,7 +236,7 @@ public sealed class BackupService(BulwarkDbContext db, FieldCipher cipher, TimeP
             ordered.Add(type);
         }
 
-        foreach (var type in model.GetEntityTypes().Where(t => !t.IsOwned()).OrderBy(t => t.ClrType.Name, StringComparer.Ordinal))
+        foreach (var type in model.GetEntityTypes().Where(t => !t.IsOwned() && !KeyMaterial.Contains(t.ClrType)).OrderBy(t => t.ClrType.Name, StringComparer.Ordinal))
         {
             Visit(type);
         }

@@ -182,4 +182,12 @@ public sealed class SqliteBulwarkDbContext(DbContextOptions<SqliteBulwarkDbConte
 
 /// <summary>PostgreSQL flavour (scaled mode); carries <c>Data/Migrations/Postgres</c>.</summary>
 public sealed class PostgresBulwarkDbContext(DbContextOptions<PostgresBulwarkDbContext> options, ICurrentTenant tenant, TimeProvider time)
-    : BulwarkDbContext(options, tenant, time);
+    : BulwarkDbContext(options, tenant, time)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        // AUTH-4/DATA-5: the key ring instances share (written through KeyRing.KeyRingDbContext).
+        KeyRing.KeyRingDbContext.Map(modelBuilder);
+    }
+}

@@ -49,6 +49,11 @@ public static class ErpServiceCollectionExtensions
                 options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
                     .AddInterceptors(new TenantSessionInterceptor(sp.GetRequiredService<ICurrentTenant>())));   // AZ-4: RLS tenant setting
+            // AUTH-4/DATA-5: every instance reads and writes one Data Protection key ring in the database.
+            services.AddDbContext<KeyRing.KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString));
+            services.TryAddSingleton(sp => new Bulwark.Security.Crypto.SharedKeyRing(
+                new Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.EntityFrameworkCoreXmlRepository<KeyRing.KeyRingDbContext>(
+                    sp, sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
         }
 
         services.AddExceptionHandler<ErpExceptionHandler>();

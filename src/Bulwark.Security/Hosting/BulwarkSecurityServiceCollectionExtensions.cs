@@ -116,10 +116,9 @@ public static class BulwarkSecurityServiceCollectionExtensions
             .Validate(o => o.IdleTimeout <= o.AbsoluteLifetime,
                 $"{SessionLifetimeOptions.SectionName}:IdleTimeout must not exceed {SessionLifetimeOptions.SectionName}:AbsoluteLifetime.")
             .ValidateOnStart();
-        // The key ring lives in the data folder (owner-only, like the signing key); sharing it between
-        // instances and encrypting it at rest belong to the key-lifecycle work of AUTH-4/DATA-5.
-        services.AddDataProtection().SetApplicationName("Bulwark")
-            .PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.Combine("data-protection-keys")));
+        // AUTH-4/DATA-5: the Data Protection key ring, encrypted under the master key, shared through the database in
+        // the scaled mode (SharedKeyRing), in the data folder otherwise.
+        services.AddBulwarkKeyRing(dataDirectory);
         services.TryAddSingleton<RefreshTokenCodec>();
         services.TryAddSingleton<ISessionRevocations, InMemorySessionRevocations>();
         // AUTH-8: second factor policy.

@@ -2,10 +2,15 @@ using Bulwark.Api.Tests.RateLimiting;
 
 namespace Bulwark.Api.Tests.Authentication;
 
-/// <summary>Two real instances on one PostgreSQL database (the scaled mode's shared state for lockout).</summary>
+/// <summary>
+/// Two real instances on one PostgreSQL database (the scaled mode's shared state), each with its own data folder as on
+/// two machines: nothing is shared through the file system.
+/// </summary>
 public sealed class TwoInstancesOnPostgres : IAsyncLifetime
 {
-    private TestDatabase? _database;
+    private readonly string _secondDataDirectory = Directory.CreateTempSubdirectory("bulwark-test-b-").FullName;
+
+    public TestDatabase Database { get; private set; } = null!;
 
     public ApiProcess A { get; private set; } = null!;
 
@@ -13,22 +18,20 @@ public sealed class TwoInstancesOnPostgres : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync(TestProvider.Postgres);
-        var settings = _database.Settings();
+        Database = await TestDatabase.CreateAsync(TestProvider.Postgres);
+        var settings = Database.Settings();
         RelaxedRateLimits.AddTo(settings);
         // One after the other: the first migrates and seeds, the second finds both done.
         A = await ApiProcess.StartAsync(settings);
-        B = await ApiProcess.StartAsync(settings);
+        B = await ApiProcess.StartAsync(new Dictionary<string, string?>(settings) { ["BULWARK_DATA_DIR"] = _secondDataDirectory });
     }
 
     public async Task DisposeAsync()
     {
         await A.DisposeAsync();
         await B.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
+        await Database.DisposeAsync();
+        Directory.Delete(_secondDataDirectory, recursive: true);
     }
 }
 

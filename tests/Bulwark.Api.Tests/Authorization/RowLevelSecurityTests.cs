@@ -95,6 +95,8 @@ public sealed class RowLevelSecurityTests(RowLevelSecurityApiFactory api) : ICla
     [InlineData("DELETE FROM audit_events")]
     [InlineData("TRUNCATE audit_events")]
     [InlineData("DELETE FROM \"__EFMigrationsHistory\"")]
+    [InlineData("UPDATE data_protection_keys SET \"Xml\" = '<key/>'")]
+    [InlineData("DELETE FROM data_protection_keys")]
     public async Task TheAppRole_CannotChangeTheSchema_NorRewriteTheAudit(string sql)
     {
         await using var app = new NpgsqlConnection(api.AppConnectionString);
@@ -109,6 +111,8 @@ public sealed class RowLevelSecurityTests(RowLevelSecurityApiFactory api) : ICla
         await using var app = new NpgsqlConnection(api.AppConnectionString);
         await app.OpenAsync();
         Assert.True(await ScalarAsync(app, "SELECT count(*) FROM audit_events") >= 0);
+        // AUTH-4/DATA-5: the running app (as this role) added the key ring's first key and reads it.
+        Assert.True(await ScalarAsync(app, "SELECT count(*) FROM data_protection_keys") >= 1);
         Assert.Equal(1L, await ScalarAsync(app,
             "SELECT count(*) FROM pg_roles WHERE rolname = current_user AND NOT rolsuper AND NOT rolbypassrls AND NOT rolcreaterole AND NOT rolcreatedb"));
         Assert.Equal(0L, await ScalarAsync(app, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"));

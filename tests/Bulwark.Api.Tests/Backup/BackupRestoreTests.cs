@@ -1,5 +1,7 @@
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bulwark.Api.Tests.Audit;
 using Bulwark.Api.Tests.Crypto;
@@ -21,6 +23,14 @@ public abstract partial class BackupRestoreTests(BulwarkApiFactory api)
         using var hr = await api.ClientForAsync("hr");
         var values = SensitiveValues.NewUnique();
         await SensitiveEmployees.CreateAsync(hr, values);
+        string sessionRefreshToken;
+        using (var anonymous = api.CreateClient())
+        using (var login = await anonymous.PostAsJsonAsync("/api/v1/auth/login",
+                   new { tenant = "demo", email = "finance@demo.example", password = BulwarkApiFactory.DemoPassword }))
+        {
+            sessionRefreshToken = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString()!;
+        }
+
         var folder = Directory.CreateTempSubdirectory("bulwark-backup-").FullName;
         var file = Path.Combine(folder, "full.bwk");
 
@@ -87,6 +97,22 @@ public abstract partial class BackupRestoreTests(BulwarkApiFactory api)
         Assert.Equal(1, againExit);
         Assert.Contains("not empty", againOutput, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
+
+        // AUTH-4: key material is not in the backup (it is sealed under the source's master key): the restored
+        // deployment starts, makes its own signing key, signs in, and a session from before the backup refreshes.
+        var settings = target.Settings();
+        RelaxedRateLimits.AddTo(settings);
+        await using var restoredApi = await ApiProcess.StartAsync(settings);
+        using var client = restoredApi.CreateClient();
+        using var refreshed = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = sessionRefreshToken });
+        Assert.True(refreshed.StatusCode == System.Net.HttpStatusCode.OK, await refreshed.Content.ReadAsStringAsync());
+        var access = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        using var items = new HttpRequestMessage(HttpMethod.Get, "/api/v1/items");
+        items.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", access);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendAsync(items)).StatusCode);
+        using var signIn = await client.PostAsJsonAsync("/api/v1/auth/login",
+            new { tenant = "demo", email = "hr@demo.example", password = BulwarkApiFactory.DemoPassword });
+        Assert.Equal(System.Net.HttpStatusCode.OK, signIn.StatusCode);
     }
 
     [Fact]
