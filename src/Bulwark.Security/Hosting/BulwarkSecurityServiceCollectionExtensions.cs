@@ -37,6 +37,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
         var configuration = builder.Configuration;
 
         services.TryAddSingleton(TimeProvider.System);
+        SecretFiles.AddTo(configuration);   // DATA-5: settings from mounted secret files
         var dataDirectory = new BulwarkDataDirectory(BulwarkDataDirectory.Resolve(
             configuration[BulwarkDataDirectory.EnvironmentVariable], builder.Environment.ContentRootPath));
         services.TryAddSingleton(dataDirectory);

@@ -25,6 +25,8 @@ public sealed class DevTokenTests(SqliteApiFactory api) : IClassFixture<SqliteAp
         info.ArgumentList.Add("dev-token");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         info.Environment["BULWARK_DATA_DIR"] = api.Database.DataDirectory;
+        // DATA-5: the key ring that seals the signing key is encrypted under the host's master key.
+        info.Environment["Bulwark__Crypto__MasterKey"] = api.Database.MasterKey;
         using var process = Process.Start(info)!;
         await process.StandardInput.WriteAsync(claimsJson);
         process.StandardInput.Close();
