@@ -12,6 +12,7 @@ using Bulwark.Erp.Sessions;
 using Bulwark.Erp.Tenants;
 using Bulwark.Erp.Users;
 using Bulwark.Security.Hosting;
+using Bulwark.Security.Monitoring;
 using Bulwark.Security.Validation;
 using Bulwark.Security.Versioning;
 
@@ -34,6 +35,7 @@ app.UseBulwarkSecurity();       // request path of DESIGN.md, in order
 
 app.MapHealth();                // OPS-1: /health/live (anonymous, no details), /health/ready
 app.MapJwks();                  // AUTH-4: /.well-known/jwks.json
+app.MapBulwarkMetrics();        // LOG-6: /metrics (Prometheus), for the scrape token only
 app.MapBulwarkApiDocs();        // OPS-3: /openapi/v1.json
 
 var api = app.MapGroup("/api/v1").WithApiVersion("v1").WithRequestValidation().WithProblemResponses();

@@ -59,6 +59,9 @@ internal static class CommandLine
 
         await Console.Out.WriteLineAsync(
             $"verify-audit: BROKEN at sequence {result.BrokenSequence}: {result.Reason} ({result.Count} events verified before it)");
+        // LOG-6: the critical event's log line (the alert webhook is sent by running instances, not by this verb).
+        AuditChainStatus.ReportBroken(services.GetRequiredService<Bulwark.Security.Audit.ISecurityEvents>(),
+            services.GetRequiredService<TimeProvider>(), result);
         return 1;
     }
 

@@ -7,7 +7,8 @@ namespace Bulwark.Erp.Audit;
 /// chain, so one runs at a time per instance (callers queue behind it) instead of letting a burst
 /// of status requests scan the table in parallel.
 /// </summary>
-public sealed class AuditChainStatus(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
+public sealed class AuditChainStatus(IServiceScopeFactory scopes, TimeProvider time,
+    Bulwark.Security.Audit.ISecurityEvents events) : IDisposable
 {
     private readonly SemaphoreSlim _single = new(1, 1);
 
@@ -18,6 +19,11 @@ public sealed class AuditChainStatus(IServiceScopeFactory scopes, TimeProvider t
         {
             await using var scope = scopes.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<AuditVerifier>().VerifyAsync(tenantId, cancellationToken);
+            if (!result.IsValid)
+            {
+                ReportBroken(events, time, result);
+            }
+
             var own = tenantId is not null && result.BrokenTenantId == tenantId;
             return new AuditChainResponse(result.IsValid, result.TenantCount, result.BrokenSequence,
                 own ? result.BrokenEventId : null, result.Reason, time.GetUtcNow().UtcDateTime);
@@ -29,4 +35,20 @@ public sealed class AuditChainStatus(IServiceScopeFactory scopes, TimeProvider t
     }
 
     public void Dispose() => _single.Dispose();
+
+    /// <summary>LOG-3/LOG-6: a broken chain is a critical security event (log, audit store, alert webhook).</summary>
+    public static void ReportBroken(Bulwark.Security.Audit.ISecurityEvents events, TimeProvider time, AuditVerification result)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(result);
+        events.Emit(new Bulwark.Security.Audit.SecurityEvent
+        {
+            Type = Bulwark.Security.Audit.SecurityEventTypes.AuditChainBroken,
+            Outcome = Bulwark.Security.Audit.SecurityOutcome.Failure,
+            Time = time.GetUtcNow(),
+            ActorId = "system",
+            Resource = "audit_events",
+            Reason = $"sequence {result.BrokenSequence}: {result.Reason}",
+        });
+    }
 }

@@ -46,10 +46,11 @@ public static class UserRoleEndpoints
                 return null;
             }
 
+            var adminGranted = roles.Contains(Roles.Admin, StringComparer.Ordinal) && !user.Roles.Contains(Roles.Admin, StringComparer.Ordinal);
             user.Roles = roles;
             // AUTH-6: tokens issued under the old roles die with their sessions (refresh included).
             var revoked = await sessions.RevokeAsync(user.Id, null, RolesChangedReason, ct);
-            return new { User = user, Revoked = revoked };
+            return new { User = user, Revoked = revoked, AdminGranted = adminGranted };
         }, cancellationToken);
         if (changed is null)
         {
@@ -60,7 +61,9 @@ public static class UserRoleEndpoints
         await invalidation.InvalidateAsync(caller.TenantId, id, cancellationToken);
         await sessions.PublishAsync(changed.Revoked, cancellationToken);
         events.Emit(http, SecurityEventTypes.RolesChanged, SecurityOutcome.Success,
-            reason: $"user {id} roles [{string.Join(',', roles)}], {changed.Revoked.Count} sessions revoked");
+            reason: $"user {id} roles [{string.Join(',', roles)}], {changed.Revoked.Count} sessions revoked"
+                    // LOG-6: granting admin is an alert.
+                    + (changed.AdminGranted ? ", " + SecurityEventMarkers.AdminGranted : string.Empty));
         var u = changed.User;
         return TypedResults.Ok(new UserResponse(u.Id, u.Email, u.DisplayName, u.Roles, u.IsActive, u.EmployeeId, u.LastLoginAt, u.CreatedAt));
     }

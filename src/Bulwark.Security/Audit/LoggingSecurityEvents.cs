@@ -22,7 +22,7 @@ internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory
     public void Emit(SecurityEvent securityEvent)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
-        var level = SecurityEventTypes.IsCritical(securityEvent.Type) ? LogLevel.Critical
+        var level = SecurityEventTypes.IsCritical(securityEvent) ? LogLevel.Critical
             : securityEvent.Outcome == SecurityOutcome.Success ? LogLevel.Information
             : LogLevel.Warning;
         foreach (var sink in _sinks)

@@ -74,8 +74,25 @@ public static class SecurityEventTypes
     /// <summary>DATA-1: a stored encrypted value failed its integrity check (altered database or wrong master key).</summary>
     public const string DataIntegrityFailed = "data.integrity.failed";
 
-    /// <summary>LOG-6: event types that are logged at Critical level, for alerting.</summary>
-    public static bool IsCritical(string type) => string.Equals(type, RefreshReuse, StringComparison.Ordinal);
+    /// <summary>LOG-3: a verification (admin endpoint or <c>verify-audit</c>) found the audit chain broken. Critical.</summary>
+    public const string AuditChainBroken = "audit.chain.broken";
+
+    /// <summary>
+    /// LOG-6: events logged at Critical level and sent to the alert webhook: refresh-token reuse, a permanent ban, the
+    /// admin role granted, the audit chain broken, the rate-limit store lost (Redis fallback), an encrypted value that
+    /// failed its integrity check.
+    /// </summary>
+    public static bool IsCritical(SecurityEvent securityEvent)
+    {
+        ArgumentNullException.ThrowIfNull(securityEvent);
+        return securityEvent.Type switch
+        {
+            RefreshReuse or AuditChainBroken or RateLimitStoreDegraded or DataIntegrityFailed => true,
+            BanCreated => securityEvent.Reason?.EndsWith("until=permanent", StringComparison.Ordinal) == true,
+            RolesChanged => securityEvent.Reason?.Contains(SecurityEventMarkers.AdminGranted, StringComparison.Ordinal) == true,
+            _ => false,
+        };
+    }
 }
 
 /// <summary>Outcome of the action a security event describes.</summary>
@@ -84,4 +101,11 @@ public enum SecurityOutcome
     Success,
     Failure,
     Denied,
+}
+
+/// <summary>Fixed words inside event reasons that other components (alerting) look for.</summary>
+public static class SecurityEventMarkers
+{
+    /// <summary>AZ-2/LOG-6: in the <see cref="SecurityEventTypes.RolesChanged"/> reason when the change gave a user the admin role.</summary>
+    public const string AdminGranted = "admin_granted";
 }

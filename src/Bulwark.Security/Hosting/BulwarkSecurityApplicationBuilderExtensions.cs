@@ -55,6 +55,7 @@ public static class BulwarkSecurityApplicationBuilderExtensions
         });
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<Bans.BanObserverMiddleware>(); // BAN-1: sees the final status of every request (after exception handling)
+        app.UseMiddleware<Monitoring.ServerErrorMetricsMiddleware>(); // LOG-6: counts 5xx answers
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodySizeGuardMiddleware>();

@@ -5,6 +5,7 @@ using Bulwark.Security.Crypto;
 using Bulwark.Security.Bans;
 using Bulwark.Security.Errors;
 using Bulwark.Security.Headers;
+using Bulwark.Security.Monitoring;
 using Bulwark.Security.RateLimiting;
 using Bulwark.Security.State;
 using Bulwark.Security.Transport;
@@ -117,6 +118,8 @@ public static class BulwarkSecurityServiceCollectionExtensions
             .Validate(o => o.IdleTimeout <= o.AbsoluteLifetime,
                 $"{SessionLifetimeOptions.SectionName}:IdleTimeout must not exceed {SessionLifetimeOptions.SectionName}:AbsoluteLifetime.")
             .ValidateOnStart();
+        // LOG-6: metrics and alerts, fed by the security-event seam.
+        services.AddBulwarkMonitoring();
         // AUTH-4/DATA-5: the Data Protection key ring, encrypted under the master key, shared through the database in
         // the scaled mode (SharedKeyRing), in the data folder otherwise.
         services.AddBulwarkKeyRing(dataDirectory);
@@ -131,9 +134,11 @@ public static class BulwarkSecurityServiceCollectionExtensions
         services.TryAddSingleton<BrowserSession>();   // AUTH-7
         services.AddAuthentication(BulwarkAuthenticationSchemes.Default)
             .AddPolicyScheme(BulwarkAuthenticationSchemes.Default, null, o => o.ForwardDefaultSelector = context =>
-                context.RequestServices.GetRequiredService<PresentedCredentials>().HasApiKey(context.Request)
-                    ? BulwarkAuthenticationSchemes.ApiKey
-                    : BulwarkAuthenticationSchemes.Bearer)
+                Monitoring.MonitoringServiceCollectionExtensions.IsMetricsRequest(context.Request)
+                    ? Monitoring.MetricsScrapeAuthenticationHandler.SchemeName   // LOG-6: only the scrape token there
+                    : context.RequestServices.GetRequiredService<PresentedCredentials>().HasApiKey(context.Request)
+                        ? BulwarkAuthenticationSchemes.ApiKey
+                        : BulwarkAuthenticationSchemes.Bearer)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
                 BulwarkAuthenticationSchemes.ApiKey, null)
             .AddJwtBearer(o => o.Events = new JwtBearerEvents

@@ -177,6 +177,11 @@ public abstract class AuditEventsApiTests(BulwarkApiFactory api)
             Assert.Equal(stored.Sequence, broken.GetProperty("brokenAtSequence").GetInt64());
             Assert.Equal(stored.Id.ToString(), broken.GetProperty("brokenEventId").GetString());
             Assert.StartsWith("edited", broken.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            // LOG-6: finding the break is itself a critical security event (logged, stored, alerted).
+            var brokenReason = string.Create(CultureInfo.InvariantCulture, $"sequence {stored.Sequence}: edited");
+            var reported = await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.AuditChainBroken
+                && e.Reason!.StartsWith(brokenReason)));
+            Assert.Equal("system", reported.ActorId);
 
             using var rival = await api.ClientForAsync("auditor", "rival");
             var seenByRival = await GetJsonAsync(rival, "/api/v1/audit-events/chain");

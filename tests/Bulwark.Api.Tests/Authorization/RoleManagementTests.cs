@@ -5,6 +5,7 @@ using System.Text.Json;
 using Bulwark.Api.Tests.Audit;
 using Bulwark.Api.Tests.Authentication;
 using Bulwark.Security.Audit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Api.Tests.Authorization;
 
@@ -43,6 +44,39 @@ public sealed class RoleManagementTests(SqliteApiFactory api) : IClassFixture<Sq
         var stored = await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.RolesChanged
             && e.Resource == $"/api/v1/users/{userId}/roles"));
         Assert.Contains("hr", stored.Reason ?? stored.Data, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecurityEventMarkers.AdminGranted, stored.Reason ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact, Trait("Control", "LOG-6")]
+    public async Task GrantingAdmin_IsMarkedInTheEvent_WhichMakesItCritical()
+    {
+        var userId = await AuditQueries.UserIdAsync(api, "auditor@demo.example");
+        using var admin = await api.ClientForAsync("admin");
+        using (var grant = await admin.PutAsJsonAsync($"/api/v1/users/{userId}/roles", new { roles = new[] { "auditor", "admin" } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
+        }
+
+        using (var back = await admin.PutAsJsonAsync($"/api/v1/users/{userId}/roles", new { roles = new[] { "auditor" } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        }
+
+        var resource = $"/api/v1/users/{userId}/roles";
+        Task<List<string?>> ReasonsAsync() => AuditQueries.WithDbAsync(api, db => db.AuditEvents
+            .Where(e => e.Type == SecurityEventTypes.RolesChanged && e.Resource == resource)
+            .OrderBy(e => e.Sequence).Select(e => e.Reason).ToListAsync());
+        var events = await ReasonsAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (events.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            events = await ReasonsAsync();
+        }
+
+        Assert.Equal(2, events.Count);
+        Assert.Contains(SecurityEventMarkers.AdminGranted, events[0], StringComparison.Ordinal);   // granted: critical
+        Assert.DoesNotContain(SecurityEventMarkers.AdminGranted, events[1], StringComparison.Ordinal);   // taken away: not
     }
 
     [Theory]
