@@ -116,7 +116,7 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
 
             Assert.Equal(429, (await ClusterFixture.GetAsync(cluster.B, "127.0.22.1", "/health/live")).Status);
             Assert.NotNull(await cluster.A.WaitForLineAsync(
-                l => l.Contains("\"EventType\":\"ratelimit.store.degraded\"", StringComparison.Ordinal) && l.Contains("\"@l\":\"Warning\"", StringComparison.Ordinal),
+                l => l.Contains("\"EventType\":\"ratelimit.store.degraded\"", StringComparison.Ordinal) && l.Contains("\"@l\":\"Fatal\"", StringComparison.Ordinal),
                 TimeSpan.FromSeconds(10)));
         }
         finally
