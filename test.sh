@@ -96,7 +96,7 @@ fi
 start_throwaway_postgres || exit 1
 start_throwaway_redis || exit 1
 
-export BULWARK_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=postgres"
+export BULWARK_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PGSUPERPASS;Database=postgres"
 export BULWARK_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 log "PostgreSQL $(basename "$(dirname "$PGBIN")") on 127.0.0.1:$PGPORT, Redis on 127.0.0.1:$REDIS_PORT"
 

@@ -5,7 +5,8 @@
 #
 #   install_missing_packages PKG...   apt-get install (Debian) without letting maintainer scripts start services
 #   start_throwaway_postgres          sets PGBIN PGDATA PGSOCK PGPORT PG_PID; roles bulwark_owner/owner-pass
-#                                     (LOGIN CREATEDB) and bulwark_app/app-pass (LOGIN only); superuser postgres/postgres;
+#                                     (LOGIN CREATEDB) and bulwark_app/app-pass (LOGIN only); superuser postgres with a random
+#                                     password in PGSUPERPASS (DATA-5 refuses well-known ones outside Development);
 #                                     TCP needs passwords (scram-sha-256)
 #   start_throwaway_redis             sets REDIS_PORT REDIS_PID
 #   stop_throwaway_services           stops both (by PID), safe to call more than once
@@ -91,7 +92,8 @@ start_throwaway_postgres() {
   PGSOCK=$TMP/pgrun          # unix socket + server log, written by the postgres user
   local pglog=$PGSOCK/postgres.log
   mkdir -p "$PGDATA" "$PGSOCK"
-  printf 'postgres\n' > "$TMP/pgpass"
+  PGSUPERPASS=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  printf '%s\n' "$PGSUPERPASS" > "$TMP/pgpass"
   if [[ $EUID -eq 0 ]]; then chown postgres: "$PGDATA" "$PGSOCK" "$TMP/pgpass"; fi
   chmod 700 "$PGDATA"
   if ! as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$TMP/pgpass" -E UTF8 --no-locale \

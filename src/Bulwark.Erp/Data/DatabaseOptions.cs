@@ -33,6 +33,46 @@ public sealed class DatabaseOptions
     public bool IsSqlite => Provider == DatabaseProviders.Sqlite;
 }
 
+/// <summary>DATA-5: outside Development a PostgreSQL connection with a well-known development password stops the host.</summary>
+internal sealed class DatabasePasswordValidator(Microsoft.Extensions.Hosting.IHostEnvironment environment)
+    : Microsoft.Extensions.Options.IValidateOptions<DatabaseOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.IsSqlite || Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+        }
+
+        foreach (var (setting, value) in new[] { ("ConnectionString", options.ConnectionString), ("MigrationConnectionString", options.MigrationConnectionString) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+
+            string? password;
+            try
+            {
+                password = new Npgsql.NpgsqlConnectionStringBuilder(value).Password;
+            }
+            catch (ArgumentException)
+            {
+                return Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{DatabaseOptions.SectionName}:{setting} is not a valid connection string.");
+            }
+
+            if (Bulwark.Security.Hosting.WellKnownPasswords.IsWellKnown(password))
+            {
+                return Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                    Bulwark.Security.Hosting.WellKnownPasswords.Message($"{DatabaseOptions.SectionName}:{setting}"));
+            }
+        }
+
+        return Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+    }
+}
+
 public static class DatabaseProviders
 {
     public const string Sqlite = "Sqlite";

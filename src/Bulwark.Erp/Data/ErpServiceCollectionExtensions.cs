@@ -29,6 +29,7 @@ public static class ErpServiceCollectionExtensions
             .Validate(o => o.IsSqlite || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Bulwark:Database:ConnectionString is required when Bulwark:Database:Provider is Postgres.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabasePasswordValidator>());   // DATA-5
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddHttpContextAccessor();
         services.TryAddScoped<ICurrentTenant, HttpCurrentTenant>();

@@ -40,6 +40,7 @@ public static class SessionRevocationReasons
     public const string LogoutAll = "logout_all";
     public const string RefreshReuse = "refresh_reuse";
     public const string PasswordChanged = "password_changed";
+    public const string EmailChanged = "email_changed";
     public const string EndedByUser = "ended_by_user";
     public const string SessionCap = "session_cap";
 }

@@ -20,3 +20,21 @@ public sealed record ChangePasswordRequest : IValidatableRequest
         errors.NewPassword("newPassword", NewPassword);
     }
 }
+
+/// <summary>POST /api/v1/auth/email body: the current password (and code) for re-authentication, and the new address.</summary>
+public sealed record ChangeEmailRequest : IValidatableRequest
+{
+    public string? CurrentPassword { get; init; }
+
+    public string? NewEmail { get; init; }
+
+    /// <summary>AUTH-8/AUTH-11: a current TOTP code, required when the user has a second factor enrolled.</summary>
+    public string? Code { get; init; }
+
+    public void Validate(ValidationErrors errors)
+    {
+        errors.CurrentPassword("currentPassword", CurrentPassword);
+        errors.TotpCode("code", Code, required: false);
+        errors.Email("newEmail", NewEmail);
+    }
+}

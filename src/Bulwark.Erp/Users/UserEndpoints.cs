@@ -21,6 +21,9 @@ public static class UserEndpoints
     private static readonly Expression<Func<User, UserResponse>> ToResponse = u =>
         new UserResponse(u.Id, u.Email, u.DisplayName, u.Roles, u.IsActive, u.EmployeeId, u.LastLoginAt, u.CreatedAt);
 
+    /// <summary>The same projection for a user already loaded (role change, e-mail change).</summary>
+    internal static readonly Func<User, UserResponse> Describe = ToResponse.Compile();
+
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/users").WithTags("Users").AuditCrossTenantIds<User>();

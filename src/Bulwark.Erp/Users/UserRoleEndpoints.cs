@@ -64,7 +64,6 @@ public static class UserRoleEndpoints
             reason: $"user {id} roles [{string.Join(',', roles)}], {changed.Revoked.Count} sessions revoked"
                     // LOG-6: granting admin is an alert.
                     + (changed.AdminGranted ? ", " + SecurityEventMarkers.AdminGranted : string.Empty));
-        var u = changed.User;
-        return TypedResults.Ok(new UserResponse(u.Id, u.Email, u.DisplayName, u.Roles, u.IsActive, u.EmployeeId, u.LastLoginAt, u.CreatedAt));
+        return TypedResults.Ok(UserEndpoints.Describe(changed.User));
     }
 }

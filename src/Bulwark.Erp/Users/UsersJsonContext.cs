@@ -8,6 +8,7 @@ namespace Bulwark.Erp.Users;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(ChangeEmailRequest))]
 [JsonSerializable(typeof(Sessions.SessionResponse))]
 [JsonSerializable(typeof(PagedResult<Sessions.SessionResponse>))]
 [JsonSerializable(typeof(TokenResponse))]

@@ -27,6 +27,10 @@ public static class SecurityEventTypes
 
     /// <summary>AUTH-1/AUTH-11: a user changed their password (Success) or failed the re-authentication (Failure).</summary>
     public const string PasswordChanged = "auth.password.changed";
+
+    /// <summary>AUTH-11: a user changed their sign-in e-mail (Success) or failed the re-authentication (Failure).</summary>
+    public const string EmailChanged = "auth.email.changed";
+
     /// <summary>AUTH-8: a second factor was enabled (Success) or a confirmation/re-authentication failed (Failure).</summary>
     public const string MfaEnabled = "auth.mfa.enabled";
 

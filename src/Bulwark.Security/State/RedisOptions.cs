@@ -40,7 +40,7 @@ public sealed class RedisOptions
 internal sealed partial class RedisOptionsValidator : IValidateOptions<RedisOptions>;
 
 /// <summary>The configuration string must parse (a typo stops the host at start instead of silently running embedded).</summary>
-internal sealed class RedisConfigurationValidator : IValidateOptions<RedisOptions>
+internal sealed class RedisConfigurationValidator(Microsoft.Extensions.Hosting.IHostEnvironment environment) : IValidateOptions<RedisOptions>
 {
     public ValidateOptionsResult Validate(string? name, RedisOptions options)
     {
@@ -52,9 +52,16 @@ internal sealed class RedisConfigurationValidator : IValidateOptions<RedisOption
         try
         {
             var parsed = StackExchange.Redis.ConfigurationOptions.Parse(options.Configuration!);
-            return parsed.EndPoints.Count > 0
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail($"{RedisOptions.SectionName}:Configuration names no endpoint.");
+            if (parsed.EndPoints.Count == 0)
+            {
+                return ValidateOptionsResult.Fail($"{RedisOptions.SectionName}:Configuration names no endpoint.");
+            }
+
+            // DATA-5: no development password outside Development.
+            return !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment)
+                   && Hosting.WellKnownPasswords.IsWellKnown(parsed.Password)
+                ? ValidateOptionsResult.Fail(Hosting.WellKnownPasswords.Message($"{RedisOptions.SectionName}:Configuration"))
+                : ValidateOptionsResult.Success;
         }
         catch (ArgumentException ex)
         {

@@ -65,4 +65,30 @@ public sealed class SecretFilesTests
         Assert.Contains("BULWARK_SECRETS_DIR", missingFolder.Message, StringComparison.Ordinal);
         Directory.Delete(secrets, recursive: true);
     }
+
+    [Theory]
+    [InlineData("Bulwark:Database:ConnectionString", "Host=127.0.0.1;Database=bulwark;Username=postgres;Password=postgres")]
+    [InlineData("Bulwark:Database:ConnectionString", "Host=127.0.0.1;Database=bulwark;Username=bulwark_app;Password=app-pass")]
+    [InlineData("Bulwark:Database:MigrationConnectionString", "Host=127.0.0.1;Database=bulwark;Username=bulwark_owner;Password=ChangeMe")]
+    [InlineData("Bulwark:Redis:Configuration", "127.0.0.1:6379,password=redis")]
+    public async Task Production_WithAWellKnownDatabaseOrRedisPassword_DoesNotStart(string setting, string value)
+    {
+        await using var database = await TestDatabase.CreateAsync(TestProvider.Sqlite);
+        var settings = new Dictionary<string, string?>
+        {
+            ["BULWARK_DATA_DIR"] = database.DataDirectory,
+            ["Bulwark:Database:Provider"] = "Postgres",
+            // A strong password where the case is not about the main connection string.
+            ["Bulwark:Database:ConnectionString"] = "Host=127.0.0.1;Database=bulwark;Username=bulwark_app;Password=Kq7-strong-4f9e2a",
+            ["Bulwark:Crypto:MasterKey"] = database.MasterKey,
+            ["Bulwark:Backup:Key"] = database.BackupKey,
+            ["Bulwark:Audit:CheckpointKey"] = TestDatabase.AuditCheckpointKey,
+            [setting] = value,
+        };
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => ApiProcess.StartAsync(settings, "Production", TimeSpan.FromSeconds(150)));
+        Assert.Contains(setting + " uses a well-known development password", refused.Message, StringComparison.Ordinal);
+        var password = value[(value.LastIndexOf('=') + 1)..];
+        Assert.DoesNotContain("=" + password, refused.Message, StringComparison.Ordinal);   // ERR-2/LOG-4: the value is not echoed
+    }
 }
