@@ -55,7 +55,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
         services.TryAddSingleton<TlsCertificateSource>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, TlsSetup>());
 
-        // LOG-1: one JSON line per event on stdout (and a file when configured).
+        // LOG-1/LOG-5: one JSON line per event on stdout (and a file, Seq, OTLP when configured).
         services.AddSerilog((sp, logger) =>
         {
             logger.MinimumLevel.Information()
@@ -71,6 +71,8 @@ public static class BulwarkSecurityServiceCollectionExtensions
             {
                 logger.WriteTo.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 90);
             }
+
+            LogSinks.AddOptional(logger, configuration);   // LOG-5: Seq, OTLP (the redaction enricher runs before them too)
         }, preserveStaticLogger: true); // a host owns its logger: disposing one host never silences another in the same process
         services.TryAddSingleton<ISecurityEvents, LoggingSecurityEvents>();
 
