@@ -13,6 +13,9 @@ public class ClusterFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
 
+    /// <summary>The cluster's shared PostgreSQL database (its audit store, for tests that read it).</summary>
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
+
     public RedisServer Redis { get; private set; } = null!;
 
     public ApiProcess A { get; private set; } = null!;

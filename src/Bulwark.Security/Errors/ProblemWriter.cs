@@ -29,13 +29,16 @@ public static class ProblemWriter
     }
 
     /// <summary>VAL-1/ERR-1: 400 "Validation Error" listing each field and its violated constraints.</summary>
-    public static ValueTask WriteValidationAsync(HttpContext context, IReadOnlyList<FieldError> errors)
+    /// <remarks>The security event is <see cref="SecurityEventTypes.ValidationFailed"/>, or the given type
+    /// (<see cref="SecurityEventTypes.QueryRejected"/> for a refused query string).</remarks>
+    public static ValueTask WriteValidationAsync(HttpContext context, IReadOnlyList<FieldError> errors,
+        string eventType = SecurityEventTypes.ValidationFailed)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(errors);
         var events = context.RequestServices.GetRequiredService<ISecurityEvents>();
         // LOG-2: validation failures are security events (field names only, never values).
-        events.Emit(context, SecurityEventTypes.ValidationFailed, SecurityOutcome.Failure,
+        events.Emit(context, eventType, SecurityOutcome.Failure,
             reason: string.Join(',', errors.Select(e => e.Field)));
 
         var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();

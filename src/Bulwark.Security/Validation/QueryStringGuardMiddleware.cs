@@ -49,6 +49,9 @@ internal sealed class QueryStringGuardMiddleware(RequestDelegate next)
             }
         }
 
-        return errors.HasErrors ? ProblemWriter.WriteValidationAsync(context, errors.ToList()).AsTask() : next(context);
+        // VAL-6/LOG-2: a refused query string is its own event type.
+        return errors.HasErrors
+            ? ProblemWriter.WriteValidationAsync(context, errors.ToList(), Audit.SecurityEventTypes.QueryRejected).AsTask()
+            : next(context);
     }
 }

@@ -145,6 +145,44 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
         }
 
         Assert.Equal(429, (await ClusterFixture.GetAsync(cluster.A, "127.0.22.2", "/health/live")).Status);
+
+        // LOG-2/LOG-3: both transitions are in the shared audit store too, as system events of the store.
+        foreach (var type in new[] { "ratelimit.store.degraded", "ratelimit.store.recovered" })
+        {
+            var rows = await AuditRowsAsync(type);
+            Assert.True(rows.Count >= 2, $"{type}: {rows.Count} stored events (one per instance expected)");
+            Assert.All(rows, r => Assert.Matches("^[0-9a-f]{32}$|^$", r.TraceId ?? ""));
+        }
+
+        Assert.Equal("failure", (await AuditRowsAsync("ratelimit.store.degraded"))[0].Outcome);
+        Assert.Equal("success", (await AuditRowsAsync("ratelimit.store.recovered"))[0].Outcome);
+    }
+
+    private async Task<List<(string Outcome, string? TraceId)>> AuditRowsAsync(string type)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(cluster.Database.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT \"Outcome\", \"TraceId\" FROM audit_events WHERE \"Type\" = @type", connection);
+            command.Parameters.AddWithValue("type", type);
+            var rows = new List<(string, string?)>();
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+                }
+            }
+
+            if (rows.Count >= 2 || DateTime.UtcNow > deadline)
+            {
+                return rows;
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     private static bool IsRecovered(string line) =>
