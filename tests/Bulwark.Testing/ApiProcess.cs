@@ -48,7 +48,7 @@ public sealed class ApiProcess : IAsyncDisposable
         // TLS-1: plain HTTP is refused unless allowed; the fixture opts in explicitly (settings may set it back to false).
         info.Environment["Bulwark__Tls__AllowPlainHttp"] = "true";
         info.Environment["DOTNET_ENVIRONMENT"] = environment;
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestLogs.With(settings, "process"))
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

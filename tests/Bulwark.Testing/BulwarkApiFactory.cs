@@ -52,7 +52,7 @@ public abstract class BulwarkApiFactory : WebApplicationFactory<Program>, IAsync
         // TLS-1: the in-process test server speaks plain HTTP; the fixture opts in explicitly (ExtraSettings may undo it).
         builder.UseSetting("Bulwark:Tls:AllowPlainHttp", "true");
         // RL-1: limits raised for functional tests unless ExtraSettings sets them (later settings win).
-        foreach (var (key, value) in RelaxedRateLimits.Settings.Concat(Database.Settings()).Concat(ExtraSettings))
+        foreach (var (key, value) in TestLogs.With(RelaxedRateLimits.Settings.Concat(Database.Settings()).Concat(ExtraSettings), "host"))
         {
             builder.UseSetting(key, value);
         }

@@ -29,7 +29,7 @@ internal static class CliProcess
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in database.Settings().Concat(settings))
+        foreach (var (key, value) in TestLogs.With(database.Settings().Concat(settings), "verb"))
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

@@ -29,6 +29,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<(string EventId, string? Signature, byte[] Body, int Answered)> Deliveries { get; } = new();
 
+    /// <summary>When the first delivery attempt arrived.</summary>
+    public TaskCompletionSource<DateTime> FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>While set, deliveries after the first wait on it (a slow receiver).</summary>
     public TaskCompletionSource Hold { get; set; } = CompletedHold();
 
@@ -49,6 +52,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer);
             var attempt = Interlocked.Increment(ref receiver._attempts);
+            if (attempt == 1)
+            {
+                receiver.FirstAttempt.TrySetResult(DateTime.UtcNow);
+            }
             var status = attempt == 1 ? 503 : 200;
             if (attempt > 1)
             {
@@ -227,6 +234,10 @@ public sealed partial class MonitoringTests(MonitoredApi monitored) : IClassFixt
         var (_, refresh) = await LoginAsync();
         Assert.Equal(HttpStatusCode.OK, await RefreshAsync(refresh));
         Assert.Equal(HttpStatusCode.Unauthorized, await RefreshAsync(refresh));
+        var reusedAt = DateTime.UtcNow;
+        // LOG-6: the alert is on its way within 2 s of the request that raised it.
+        var firstAttempt = await receiver.FirstAttempt.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(firstAttempt - reusedAt < TimeSpan.FromSeconds(2), $"first delivery {(firstAttempt - reusedAt).TotalMilliseconds} ms after the reuse");
 
         // The first delivery got 503; the retry now hangs in the receiver ...
         var deadline = DateTime.UtcNow.AddSeconds(20);
