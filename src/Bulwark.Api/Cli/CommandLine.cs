@@ -59,9 +59,10 @@ internal static class CommandLine
 
         await Console.Out.WriteLineAsync(
             $"verify-audit: BROKEN at sequence {result.BrokenSequence}: {result.Reason} ({result.Count} events verified before it)");
-        // LOG-6: the critical event's log line (the alert webhook is sent by running instances, not by this verb).
-        AuditChainStatus.ReportBroken(services.GetRequiredService<Bulwark.Security.Audit.ISecurityEvents>(),
+        // LOG-6: a critical event; a verb runs no background services, so the alert is delivered here and now.
+        var broken = AuditChainStatus.ReportBroken(services.GetRequiredService<Bulwark.Security.Audit.ISecurityEvents>(),
             services.GetRequiredService<TimeProvider>(), result);
+        await services.GetRequiredService<Bulwark.Security.Monitoring.AlertWebhook>().SendNowAsync(broken, CancellationToken.None);
         return 1;
     }
 

@@ -37,11 +37,13 @@ public sealed class AuditChainStatus(IServiceScopeFactory scopes, TimeProvider t
     public void Dispose() => _single.Dispose();
 
     /// <summary>LOG-3/LOG-6: a broken chain is a critical security event (log, audit store, alert webhook).</summary>
-    public static void ReportBroken(Bulwark.Security.Audit.ISecurityEvents events, TimeProvider time, AuditVerification result)
+    public static Bulwark.Security.Audit.SecurityEvent ReportBroken(Bulwark.Security.Audit.ISecurityEvents events, TimeProvider time,
+        AuditVerification result)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(result);
-        events.Emit(new Bulwark.Security.Audit.SecurityEvent
+        ArgumentNullException.ThrowIfNull(time);
+        var broken = new Bulwark.Security.Audit.SecurityEvent
         {
             Type = Bulwark.Security.Audit.SecurityEventTypes.AuditChainBroken,
             Outcome = Bulwark.Security.Audit.SecurityOutcome.Failure,
@@ -49,6 +51,8 @@ public sealed class AuditChainStatus(IServiceScopeFactory scopes, TimeProvider t
             ActorId = "system",
             Resource = "audit_events",
             Reason = $"sequence {result.BrokenSequence}: {result.Reason}",
-        });
+        };
+        events.Emit(broken);
+        return broken;
     }
 }

@@ -48,6 +48,30 @@ public sealed partial class AlertWebhook : BackgroundService, IAuditSink
         }
     }
 
+    /// <summary>
+    /// Delivers a critical event at once, outside the queue — for verbs, which run no background services. Failures
+    /// are logged, never thrown.
+    /// </summary>
+    public async Task SendNowAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(securityEvent);
+        if (_queue is null || !SecurityEventTypes.IsCritical(securityEvent))
+        {
+            return;
+        }
+
+        try
+        {
+            await DeliverAsync(securityEvent, cancellationToken);
+        }
+#pragma warning disable CA1031 // the verb's own outcome must not depend on the webhook: logged instead
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogUndelivered(_logger, securityEvent.Type, exception.GetType().Name);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_queue is null)

@@ -27,13 +27,14 @@ public abstract class VerifyAuditVerbTests(BulwarkApiFactory api)
     }
 
     /// <summary>Copies row <paramref name="sequence"/> aside, runs the tampering, then puts the original back.</summary>
-    private async Task<(int ExitCode, string Output)> TamperAsync(long sequence, string tamper)
+    private async Task<(int ExitCode, string Output)> TamperAsync(long sequence, string tamper,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         await AuditQueries.ExecuteAsync(api, Sql($"CREATE TABLE audit_backup AS SELECT * FROM audit_events WHERE \"Sequence\" = {sequence}"));
         try
         {
             await AuditQueries.ExecuteAsync(api, tamper);
-            return await CliProcess.RunAsync(api.Database, "verify-audit");
+            return await CliProcess.RunWithAsync(api.Database, settings ?? new Dictionary<string, string?>(), "verify-audit");
         }
         finally
         {
@@ -59,10 +60,21 @@ public abstract class VerifyAuditVerbTests(BulwarkApiFactory api)
     public async Task VerifyAudit_EditedRow_FailsNamingItsSequence()
     {
         var target = await MaxSequenceAsync() / 2;
+        // LOG-6: the verb also sends the critical audit.chain.broken alert (retried once after the receiver's 503).
+        await using var receiver = await Monitoring.WebhookReceiver.StartAsync();
         var (exitCode, output) = await TamperAsync(target,
-            Sql($"UPDATE audit_events SET \"Resource\" = 'Item/forged' WHERE \"Sequence\" = {target}"));
+            Sql($"UPDATE audit_events SET \"Resource\" = 'Item/forged' WHERE \"Sequence\" = {target}"),
+            new Dictionary<string, string?>
+            {
+                ["Bulwark:Alerts:WebhookUrl"] = receiver.Url.ToString(),
+                ["Bulwark:Alerts:RetryDelay"] = "00:00:00.050",
+            });
         Assert.Equal(1, exitCode);
         Assert.Contains($"BROKEN at sequence {target}: edited", output, StringComparison.Ordinal);
+        var delivered = Assert.Single(receiver.Deliveries, d => d.Answered == 200);
+        var alert = System.Text.Json.JsonDocument.Parse(delivered.Body).RootElement;
+        Assert.Equal("audit.chain.broken", alert.GetProperty("type").GetString());
+        Assert.StartsWith($"sequence {target}: edited", alert.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact, Trait("Control", "LOG-3")]
