@@ -38,3 +38,11 @@ public sealed record ChangeEmailRequest : IValidatableRequest
         errors.Email("newEmail", NewEmail);
     }
 }
+
+/// <summary>POST /api/v1/users/{id}/password body (admin reset): the user's new password.</summary>
+public sealed record ResetPasswordRequest : IValidatableRequest
+{
+    public string? NewPassword { get; init; }
+
+    public void Validate(ValidationErrors errors) => errors.NewPassword("newPassword", NewPassword);   // AUTH-1
+}

@@ -11,26 +11,47 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Bulwark.Security.RateLimiting;
 
 namespace Bulwark.Erp.Users;
 
 /// <summary>
 /// The admin's side of an account (users:manage, never one's own): disable / enable (AUTH-6: a disabled user's
 /// sessions end at once on every instance, its API keys lose every permission, its logins fail like a wrong password)
-/// and resetting a lost second factor (AUTH-8: the user enrolls again at the next login when one is required).
+/// resetting a lost second factor (AUTH-8: the user enrolls again at the next login when one is required) and a
+/// forgotten password (AUTH-1/AUTH-6: every session of the user ends).
 /// </summary>
 public static class UserAccountEndpoints
 {
     public const string DisabledReason = "user_disabled";
     public const string MfaResetReason = "mfa_reset";
+    public const string PasswordResetReason = "password_reset";
 
     public static RouteGroupBuilder MapUserAccounts(this RouteGroupBuilder users)
     {
         users.MapPost("/{id:guid}/disable", Disable).WithName("DisableUser").RequirePermission(Permissions.UsersManage);
         users.MapPost("/{id:guid}/enable", Enable).WithName("EnableUser").RequirePermission(Permissions.UsersManage);
         users.MapDelete("/{id:guid}/mfa", ResetMfa).WithName("ResetUserMfa").RequirePermission(Permissions.UsersManage);
+        users.MapPost("/{id:guid}/password", ResetPassword).WithName("ResetUserPassword").RequirePermission(Permissions.UsersManage)
+            .RequirePasswordHashingSlot();   // RL-5: one password hash
         return users;
     }
+
+    /// <summary>
+    /// AUTH-1/AUTH-6: an admin sets a new password for a user who lost theirs (the new-password rules apply). Every
+    /// session of the user ends at once — whoever held the old password is out — and a lockout is lifted.
+    /// </summary>
+    private static async Task<Results<NoContent, NotFound>> ResetPassword(Guid id, ResetPasswordRequest request, HttpContext http,
+        BulwarkDbContext db, UnitOfWork unitOfWork, SessionService sessions, IPermissionInvalidation invalidation,
+        PasswordHashing passwords, ISecurityEvents events, CancellationToken cancellationToken) =>
+        await ChangeAsync(id, http, db, unitOfWork, sessions, invalidation, events, PasswordResetReason, SecurityEventTypes.PasswordReset,
+            (user, _) =>
+            {
+                user.PasswordHash = passwords.Hash(request.NewPassword!);
+                user.FailedLoginCount = 0;
+                user.LockedUntil = null;
+                return Task.FromResult(true);
+            }, cancellationToken);
 
     private static async Task<Results<NoContent, NotFound>> Disable(Guid id, HttpContext http, BulwarkDbContext db,
         UnitOfWork unitOfWork, SessionService sessions, IPermissionInvalidation invalidation, ISecurityEvents events,

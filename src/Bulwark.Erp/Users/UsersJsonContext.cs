@@ -9,6 +9,7 @@ namespace Bulwark.Erp.Users;
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(ChangePasswordRequest))]
 [JsonSerializable(typeof(ChangeEmailRequest))]
+[JsonSerializable(typeof(ResetPasswordRequest))]
 [JsonSerializable(typeof(Sessions.SessionResponse))]
 [JsonSerializable(typeof(PagedResult<Sessions.SessionResponse>))]
 [JsonSerializable(typeof(TokenResponse))]

@@ -28,6 +28,9 @@ public static class SecurityEventTypes
     /// <summary>AUTH-1/AUTH-11: a user changed their password (Success) or failed the re-authentication (Failure).</summary>
     public const string PasswordChanged = "auth.password.changed";
 
+    /// <summary>AUTH-1/AUTH-6: an admin set a new password for another user (all of that user's sessions end).</summary>
+    public const string PasswordReset = "auth.password.reset";
+
     /// <summary>AUTH-11: a user changed their sign-in e-mail (Success) or failed the re-authentication (Failure).</summary>
     public const string EmailChanged = "auth.email.changed";
 

@@ -288,7 +288,7 @@ public sealed partial class EventTaxonomyTests(TaxonomyApi taxonomy) : IClassFix
         var since = DateTime.UtcNow;
         var admin = await LoginAsync("admin");
 
-        // AUTH-1/AUTH-11: a password change (hr signs in with no other test of this class).
+        // AUTH-1/AUTH-11: a password change.
         var hr = await LoginAsync("hr");
         using (var client = Client(hr.Access))
         using (var changed = await client.PostAsJsonAsync("/api/v1/auth/password",
@@ -299,6 +299,18 @@ public sealed partial class EventTaxonomyTests(TaxonomyApi taxonomy) : IClassFix
 
         HasRequestFields(await FindAsync(SecurityEventTypes.PasswordChanged, e => e.ActorId == hr.UserId && e.Outcome == AuditOutcomes.Success),
             AuditOutcomes.Success, "POST", "/api/v1/auth/password", hr.UserId, hr.TenantId, since);
+
+        // AUTH-1/AUTH-6: the admin resets it back (and hr's sessions end).
+        using (var client = Client(admin.Access))
+        using (var reset = await client.PostAsJsonAsync($"/api/v1/users/{hr.UserId}/password", new { newPassword = BulwarkApiFactory.DemoPassword }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        }
+
+        var resetEvent = await FindAsync(SecurityEventTypes.PasswordReset, e => e.ActorId == admin.UserId);
+        HasRequestFields(resetEvent, AuditOutcomes.Success, "POST", $"/api/v1/users/{hr.UserId}/password", admin.UserId, admin.TenantId, since);
+        Assert.Contains($"user {hr.UserId}", resetEvent.Reason, StringComparison.Ordinal);
+        await LoginAsync("hr");
 
         // AUTH-3: more failures than allowed (3 here) lock the account; the admin unlocks it.
         var auditor = await LoginAsync("auditor");

@@ -11,7 +11,7 @@ namespace Bulwark.Api.Tests.Authentication;
 /// <summary>
 /// AUTH-6/AUTH-8: an admin disables an account (its tokens die at once, its logins and refreshes fail like any wrong
 /// credential), enables it again, and resets a lost second factor. users:manage only, never on oneself, another
-/// tenant's user is 404.
+/// tenant's user is 404. An admin password reset ends every session of the user (AUTH-6).
 /// </summary>
 [Trait("Control", "AUTH-6"), Trait("Control", "AUTH-8")]
 public abstract class UserAccountAdminTests(BulwarkApiFactory api)
@@ -131,6 +131,64 @@ public abstract class UserAccountAdminTests(BulwarkApiFactory api)
         var json = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement;
         Assert.False(json.GetProperty("enabled").GetBoolean());
         Assert.Equal(0, json.GetProperty("recoveryCodesLeft").GetInt32());
+    }
+
+    [Fact, Trait("Control", "AUTH-1")]
+    public async Task PasswordReset_EndsEverySessionOfTheUser_OnlyTheNewPasswordSignsIn_AndKeepsTheRules()
+    {
+        const string newPassword = "quartz-pelican-harbor-28";
+        var admin = await api.TokenForAsync("admin");
+        var inventoryId = await AuditQueries.UserIdAsync(api, "inventory@demo.example");
+        var inventory = await SignInAsync("inventory@demo.example");
+        var url = $"/api/v1/users/{inventoryId}/password";
+
+        // Who may not: a role without users:manage, the admin on themselves, another tenant's admin; weak passwords.
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(HttpMethod.Post, url, await api.TokenForAsync("manager"), new { newPassword }));
+        var adminId = await AuditQueries.UserIdAsync(api, "admin@demo.example");
+        using (var self = await SendAsync(HttpMethod.Post, $"/api/v1/users/{adminId}/password", admin, new { newPassword }))
+        {
+            await ProblemAssert.IsProblemAsync(self, (HttpStatusCode)422);
+        }
+
+        using (var foreign = await SendAsync(HttpMethod.Post, url, await api.TokenForAsync("admin", "rival"), new { newPassword }))
+        {
+            await ProblemAssert.IsProblemAsync(foreign, HttpStatusCode.NotFound);
+        }
+
+        using (var weak = await SendAsync(HttpMethod.Post, url, admin, new { newPassword = "qwerty123456" }))
+        {
+            await ProblemAssert.IsValidationProblemAsync(weak, "newPassword", "commonPassword");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Get, "/api/v1/items", inventory.Access));
+
+        Assert.Equal(HttpStatusCode.NoContent, await StatusAsync(HttpMethod.Post, url, admin, new { newPassword }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "/api/v1/items", inventory.Access));   // AUTH-6
+        using (var client = api.CreateClient())
+        using (var refresh = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = inventory.Refresh }))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refresh.StatusCode);
+        }
+
+        using (var old = await LoginAsync("inventory@demo.example"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        }
+
+        using (var client = api.CreateClient())
+        using (var signIn = await client.PostAsJsonAsync("/api/v1/auth/login",
+                   new { tenant = "demo", email = "inventory@demo.example", password = newPassword }))
+        {
+            Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        }
+
+        var stored = await AuditQueries.WaitForAsync(api, q => q.Where(e => e.Type == SecurityEventTypes.PasswordReset));
+        Assert.Equal(await AuditQueries.UserIdAsync(api, "admin@demo.example"), Guid.Parse(stored.ActorId!));
+        Assert.Equal(url, stored.Resource);
+        Assert.DoesNotContain(newPassword, stored.Reason + stored.Data, StringComparison.Ordinal);
+
+        // Back to the demo password for the other tests of this class.
+        Assert.Equal(HttpStatusCode.NoContent, await StatusAsync(HttpMethod.Post, url, admin, new { newPassword = BulwarkApiFactory.DemoPassword }));
     }
 }
 

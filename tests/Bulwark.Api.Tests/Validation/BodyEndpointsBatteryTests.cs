@@ -31,7 +31,7 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
         "POST /api/v1/employees", "PUT /api/v1/employees/{id:guid}", "POST /api/v1/accounts", "PUT /api/v1/accounts/{id:guid}",
         "POST /api/v1/journal-entries", "PUT /api/v1/journal-entries/{id:guid}", "POST /api/v1/journal-entries/{id:guid}/post",
         "PATCH /api/v1/employees/{id:guid}", "PUT /api/v1/users/{id:guid}/roles",
-        "POST /api/v1/auth/password", "POST /api/v1/auth/email", "POST /api/v1/api-keys",
+        "POST /api/v1/auth/password", "POST /api/v1/auth/email", "POST /api/v1/api-keys", "POST /api/v1/users/{id:guid}/password",
         "POST /api/v1/auth/login/mfa", "POST /api/v1/auth/login/mfa/enroll", "POST /api/v1/auth/mfa/enroll",
         "POST /api/v1/auth/mfa/confirm", "POST /api/v1/auth/mfa/disable", "PUT /api/v1/tenants/current/mfa",
     ];
@@ -78,6 +78,17 @@ public abstract class BodyEndpointsBatteryTests(BulwarkApiFactory api)
                 return new Case("POST", "/api/v1/auth/password",
                     new JsonObject { ["currentPassword"] = BulwarkApiFactory.DemoPassword, ["newPassword"] = BulwarkApiFactory.DemoPassword },
                     null, "newPassword", AnyText: "currentPassword");
+            case "POST /api/v1/users/{id:guid}/password":
+            {
+                // AUTH-1: the admin resets the finance user's password to the demo password (no change in effect).
+                var finance = await PostOkAsync(client, "/api/v1/auth/login",
+                    new { tenant = "demo", email = "finance@demo.example", password = BulwarkApiFactory.DemoPassword });
+                var financeId = System.Text.Json.JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(
+                    finance["accessToken"]!.GetValue<string>().Split('.')[1])).RootElement.GetProperty("sub").GetString();
+                return new Case("POST", $"/api/v1/users/{financeId}/password",
+                    new JsonObject { ["newPassword"] = BulwarkApiFactory.DemoPassword }, null, "newPassword", AnyText: "newPassword");
+            }
+
             case "POST /api/v1/auth/email":
                 // AUTH-11: the valid body moves the auditor to a new address (no other case signs in as the auditor).
                 return new Case("POST", "/api/v1/auth/email",
