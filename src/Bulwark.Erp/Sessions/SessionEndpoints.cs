@@ -31,7 +31,7 @@ public static class SessionEndpoints
     {
         var caller = CallerContext.From(http.User)!;
         var now = time.GetUtcNow().UtcDateTime;
-        var current = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : Guid.Empty;
+        var current = caller.Session ?? Guid.Empty;
         // Own sessions only (AZ-3), still usable: not revoked, within both lifetimes.
         var query = db.Sessions.AsNoTracking()
             .Where(s => s.UserId == caller.UserId && s.RevokedAt == null && s.AbsoluteExpiresAt > now && s.IdleExpiresAt > now);

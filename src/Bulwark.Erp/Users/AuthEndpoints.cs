@@ -144,7 +144,7 @@ public static class AuthEndpoints
         ISecurityEvents events, bool allSessions, CancellationToken cancellationToken)
     {
         var caller = CallerContext.From(http.User)!;
-        Guid? sessionId = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : null;
+        var sessionId = caller.Session;
         if (!allSessions && sessionId is null)
         {
             return TypedResults.NoContent();

@@ -50,15 +50,11 @@ public static class PasswordEndpoints
             throw new BusinessRuleException(StatusCodes.Status409Conflict, "Another user of this tenant has this e-mail address.");
         }
 
-        var sessionId = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : (Guid?)null;
-        var revoked = await unitOfWork.RunAsync(async ct =>
-        {
-            user.Email = email;
-            user.NormalizedEmail = normalized;
-            return await sessions.RevokeOthersAsync(user.Id, sessionId, SessionRevocationReasons.EmailChanged, ct);
-        }, cancellationToken);
-        await sessions.PublishAsync(revoked, cancellationToken);
-        events.Emit(http, SecurityEventTypes.EmailChanged, SecurityOutcome.Success);
+        await ApplyAsync(http, caller, user, u =>
+            {
+                u.Email = email;
+                u.NormalizedEmail = normalized;
+            }, SessionRevocationReasons.EmailChanged, SecurityEventTypes.EmailChanged, unitOfWork, sessions, events, cancellationToken);
         return TypedResults.Ok(UserEndpoints.Describe(user));
     }
 
@@ -68,15 +64,24 @@ public static class PasswordEndpoints
         var caller = CallerContext.From(http.User)!;
         var user = await reauthentication.RequireAsync(http, caller.UserId, request.CurrentPassword!, request.Code,
             SecurityEventTypes.PasswordChanged, cancellationToken);
-        var sessionId = Guid.TryParseExact(caller.SessionId, "N", out var sid) ? sid : (Guid?)null;
+        await ApplyAsync(http, caller, user, u => u.PasswordHash = passwords.Hash(request.NewPassword!),
+            SessionRevocationReasons.PasswordChanged, SecurityEventTypes.PasswordChanged, unitOfWork, sessions, events, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Saves a change to the caller's own account and — AUTH-6 — ends every other session of the user (a thief's
+    /// included) while this one stays signed in; then the success event.
+    /// </summary>
+    private static async Task ApplyAsync(HttpContext http, CallerContext caller, User user, Action<User> change, string revokeReason,
+        string eventType, UnitOfWork unitOfWork, SessionService sessions, ISecurityEvents events, CancellationToken cancellationToken)
+    {
         var revoked = await unitOfWork.RunAsync(async ct =>
         {
-            user.PasswordHash = passwords.Hash(request.NewPassword!);
-            // AUTH-6: every other session of the user ends (a thief's included); this one stays signed in.
-            return await sessions.RevokeOthersAsync(user.Id, sessionId, SessionRevocationReasons.PasswordChanged, ct);
+            change(user);
+            return await sessions.RevokeOthersAsync(user.Id, caller.Session, revokeReason, ct);
         }, cancellationToken);
         await sessions.PublishAsync(revoked, cancellationToken);
-        events.Emit(http, SecurityEventTypes.PasswordChanged, SecurityOutcome.Success);
-        return TypedResults.NoContent();
+        events.Emit(http, eventType, SecurityOutcome.Success);
     }
 }

@@ -36,5 +36,8 @@ public sealed record CallerContext(Guid UserId, Guid TenantId, IReadOnlyList<str
     /// <summary>AUTH-9: the permissions the API key is limited to; null (no narrowing) for an access token.</summary>
     public IReadOnlySet<string>? Scopes { get; init; }
 
+    /// <summary>AUTH-11: this request's session (the <c>sid</c> claim as a Guid); null for an API key or a sessionless token.</summary>
+    public Guid? Session => Guid.TryParseExact(SessionId, "N", out var session) ? session : null;
+
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }
