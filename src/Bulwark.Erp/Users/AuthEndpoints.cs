@@ -126,7 +126,10 @@ public static class AuthEndpoints
         {
             events.Emit(http, SecurityEventTypes.RefreshFailed, SecurityOutcome.Failure,
                 reason: sid is null ? "cookie_missing_or_unknown" : "csrf_token_invalid");
-            throw new BusinessRuleException(StatusCodes.Status401Unauthorized, InvalidRefreshToken);
+            // AUTH-7: no live session behind the cookie is 401; a live one without its CSRF token is 403 (nothing spent).
+            throw sid is null
+                ? new BusinessRuleException(StatusCodes.Status401Unauthorized, InvalidRefreshToken)
+                : new BusinessRuleException(StatusCodes.Status403Forbidden, BrowserSession.CsrfRefused);
         }
 
         return token!;

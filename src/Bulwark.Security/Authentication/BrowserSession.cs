@@ -21,7 +21,10 @@ public sealed class BrowserSession(FieldCipher cipher, IOptions<SessionLifetimeO
     public const string AccessCookie = "__Host-bulwark-access";
     public const string RefreshCookie = "__Host-bulwark-refresh";
     public const string CsrfHeader = "X-CSRF-Token";
+    /// <summary>The detail of the 403 that refuses a valid session's unsafe request without its CSRF token.</summary>
+    public const string CsrfRefused = "The CSRF token is missing or wrong.";
     private const string CookieAuthenticatedKey = "Bulwark.CookieAuthenticated";
+    private const string CsrfRejectedKey = "Bulwark.CsrfRejected";
     private const int MaxCookieLength = 4096;
 
     /// <summary>The CSRF token of session <paramref name="sid"/>.</summary>
@@ -74,7 +77,7 @@ public sealed class BrowserSession(FieldCipher cipher, IOptions<SessionLifetimeO
     internal static Task OnMessageReceived(MessageReceivedContext context)
     {
         var request = context.Request;
-        if (!context.HttpContext.RequestServices.GetRequiredService<PresentedCredentials>().HasAny(request)
+        if (!context.HttpContext.RequestServices.GetRequiredService<PresentedCredentials>().HasHeaderCredential(request)
             && request.Cookies.TryGetValue(AccessCookie, out var token) && token.Length is > 0 and <= MaxCookieLength)
         {
             context.Token = token;
@@ -86,7 +89,8 @@ public sealed class BrowserSession(FieldCipher cipher, IOptions<SessionLifetimeO
 
     /// <summary>
     /// JwtBearer <c>OnTokenValidated</c>, after the revocation check: AUTH-7 a cookie-authenticated unsafe request
-    /// without this session's CSRF token is not authenticated (401 like any bad credential, AUTH-10).
+    /// without this session's CSRF token is not authenticated — an endpoint that needs a caller answers 403 (see
+    /// <see cref="OnChallenge"/>), an anonymous one runs anonymously.
     /// </summary>
     internal static void CheckCsrf(TokenValidatedContext context)
     {
@@ -102,7 +106,25 @@ public sealed class BrowserSession(FieldCipher cipher, IOptions<SessionLifetimeO
         {
             http.RequestServices.GetRequiredService<ISecurityEvents>()
                 .Emit(http, SecurityEventTypes.TokenRejected, SecurityOutcome.Failure, reason: "csrf_token_invalid");
-            context.Fail("The CSRF token is missing or wrong.");
+            http.Items[CsrfRejectedKey] = true;
+            context.Fail(CsrfRefused);
         }
+    }
+
+    /// <summary>
+    /// JwtBearer <c>OnChallenge</c>: AUTH-7 the credential was good but the CSRF token was not, so the answer is 403, not
+    /// 401 — the browser must not drop its session over it. A 403 is not an authentication failure for BAN-1 either: a
+    /// forged cross-site request comes from the victim's address, and counting it would let a hostile page get its
+    /// visitors banned.
+    /// </summary>
+    internal static Task OnChallenge(JwtBearerChallengeContext context)
+    {
+        if (!context.HttpContext.Items.ContainsKey(CsrfRejectedKey))
+        {
+            return Task.CompletedTask;
+        }
+
+        context.HandleResponse();
+        return Errors.ProblemWriter.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, CsrfRefused).AsTask();
     }
 }

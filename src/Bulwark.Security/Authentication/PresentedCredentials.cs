@@ -13,9 +13,6 @@ public sealed class PresentedCredentials(IOptions<ApiKeyOptions> options)
     private const string ApiKeyScheme = "ApiKey ";
     private readonly string _header = options.Value.HeaderName;
 
-    public static bool HasBearerToken(HttpRequest request) =>
-        request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>True when the request presents an API key (well-formed or not).</summary>
     public bool HasApiKey(HttpRequest request)
     {
@@ -25,8 +22,16 @@ public sealed class PresentedCredentials(IOptions<ApiKeyOptions> options)
             : authorization is [{ } value] && value.StartsWith(ApiKeyScheme, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Any credential at all (for BAN-1: a 401 with credentials counts as an authentication failure).</summary>
-    public bool HasAny(HttpRequest request) => request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey(_header);
+    /// <summary>A credential in a header: an Authorization header (any scheme) or the API-key header.</summary>
+    public bool HasHeaderCredential(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey(_header);
+
+    /// <summary>
+    /// Any credential at all, header or access cookie (BAN-1: a 401 with credentials counts as an authentication
+    /// failure; RL-2: such a request is charged its IP tiers together with its user tier).
+    /// </summary>
+    public bool HasAny(HttpRequest request) =>
+        HasHeaderCredential(request) || request.Cookies.ContainsKey(BrowserSession.AccessCookie);
 
     /// <summary>The presented API key text; null when the request presents none or more than one.</summary>
     public string? ApiKey(HttpRequest request)

@@ -154,6 +154,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
                     BrowserSession.CheckCsrf(context);   // AUTH-7: cookie + unsafe method needs the CSRF token
                 }
             },
+            OnChallenge = BrowserSession.OnChallenge,   // AUTH-7: a failed CSRF check is 403, not 401
             OnAuthenticationFailed = context =>
             {
                 // LOG-2: a presented but invalid token is a security event (no reason leaks to the client).

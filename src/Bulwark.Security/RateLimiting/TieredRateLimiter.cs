@@ -56,12 +56,12 @@ internal sealed partial class TieredRateLimiter(
         CancellationToken cancellationToken)
     {
         var checks = ChecksFor(resource, out var banKey);
-        if (stage == RateLimitStage.ClientIp && checks.Length > 0
-            && (PresentedCredentials.HasBearerToken(resource.Request) || credentials.HasApiKey(resource.Request)))
+        if (stage == RateLimitStage.ClientIp && checks.Length > 0 && credentials.HasAny(resource.Request))
         {
             // Hot-path budget (DESIGN.md: one Redis round trip per request for ban + rate limit): a request that presents
-            // a bearer token or API key will also be charged the per-user tier right after authentication, so its IP tiers
-            // and ban check ride along in that one store call (UserRateLimitingMiddleware). The cost: such a request has
+            // a credential (bearer token, API key or the AUTH-7 access cookie) will also be charged the per-user tier
+            // right after authentication, so its IP tiers and ban check ride along in that one store call
+            // (UserRateLimitingMiddleware, which also runs them when authentication fails). The cost: such a request has
             // its credential checked (local signature verification; for a key, a cached hash or one database read)
             // before it can be refused.
             resource.Features.Set(new DeferredClientChecks(checks, banKey));

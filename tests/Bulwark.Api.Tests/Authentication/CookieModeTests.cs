@@ -7,8 +7,8 @@ namespace Bulwark.Api.Tests.Authentication;
 
 /// <summary>
 /// AUTH-7 browser mode: <c>cookies: true</c> puts the tokens into <c>__Host-</c> HttpOnly Secure SameSite=Strict
-/// cookies and returns a CSRF token instead; a cookie-authenticated unsafe request is refused without this session's
-/// CSRF token and served with it; safe methods and header-authenticated requests need none; logout clears the cookies.
+/// cookies and returns a CSRF token instead; a cookie-authenticated unsafe request is refused (403, the session lives)
+/// without this session's CSRF token and served with it; a bad cookie is 401; safe methods and header-authenticated requests need none; logout clears the cookies.
 /// The client sends the <c>Cookie</c> header by hand (the in-process server speaks http, where a cookie jar would
 /// rightly withhold Secure cookies).
 /// </summary>
@@ -99,7 +99,17 @@ public abstract class CookieModeTests(BulwarkApiFactory api)
         foreach (var csrf in new[] { null, "", "not-the-token", other.Csrf, login.Csrf.ToUpperInvariant() })
         {
             using var refused = await SendAsync(HttpMethod.Post, "/api/v1/items", login.Cookie, csrf == "" ? null : csrf, NewItem());
-            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized);
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden);   // the credential is good: 403, not 401
+            Assert.Empty(refused.Headers.WwwAuthenticate);
+        }
+
+        // A tampered access cookie is a bad credential: 401 with the challenge, CSRF token or not.
+        var tampered = login.Cookie.Replace("__Host-bulwark-access=", "__Host-bulwark-access=x", StringComparison.Ordinal);
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+        {
+            using var bad = await SendAsync(method, "/api/v1/items", tampered, login.Csrf, method == HttpMethod.Post ? NewItem() : null);
+            await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.Unauthorized);
+            Assert.Contains(bad.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
         }
 
         using (var created = await SendAsync(HttpMethod.Post, "/api/v1/items", login.Cookie, login.Csrf, NewItem()))
@@ -121,7 +131,13 @@ public abstract class CookieModeTests(BulwarkApiFactory api)
         foreach (var csrf in new[] { null, other.Csrf, "x" })
         {
             using var refused = await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", login.Cookie, csrf, new { cookies = true });
-            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized);
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden);   // a live session without its CSRF token
+        }
+
+        using (var noSession = await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh",
+                   "__Host-bulwark-refresh=" + new string('A', 43), login.Csrf, new { cookies = true }))
+        {
+            await ProblemAssert.IsProblemAsync(noSession, HttpStatusCode.Unauthorized);   // no session behind the cookie
         }
 
         using (var both = await SendAsync(HttpMethod.Post, "/api/v1/auth/refresh", login.Cookie, login.Csrf,
@@ -147,7 +163,7 @@ public abstract class CookieModeTests(BulwarkApiFactory api)
         var login = await LoginAsync("finance");
         using (var refused = await SendAsync(HttpMethod.Post, "/api/v1/auth/logout", login.Cookie))
         {
-            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized);   // logout is unsafe too
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden);   // logout is unsafe too
         }
 
         using (var logout = await SendAsync(HttpMethod.Post, "/api/v1/auth/logout", login.Cookie, login.Csrf))

@@ -60,6 +60,39 @@ public sealed class BanTests(BanApi instance) : IClassFixture<BanApi>
         await BanWire.BanEventAsync(instance.Api, "127.0.38.1", "auth-failures;offence=1;until=");
     }
 
+    [Fact, Trait("Control", "BAN-1"), Trait("Control", "AUTH-7")]
+    public async Task ForgedAccessCookies_CountAsAuthFailures_ButCsrfRefusalsOfALiveSessionDoNot()
+    {
+        static Task<RawResponse> CookieAsync(ApiProcess api, string ip, string method, string cookie) =>
+            RawHttp.SendFromAsync(System.Net.IPAddress.Parse(ip), api.Port,
+                $"{method} /api/v1/items HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\nCookie: {cookie}\r\n\r\n");
+
+        for (var i = 0; i < 19; i++)
+        {
+            Assert.Equal(401, (await CookieAsync(instance.Api, "127.0.39.1", "GET", $"__Host-bulwark-access=forged.{i}.token")).Status);
+        }
+
+        Assert.Equal(200, (await BanWire.GetAsync(instance.Api, "127.0.39.1", "/health/live")).Status); // 19: not yet
+        Assert.Equal(401, (await CookieAsync(instance.Api, "127.0.39.1", "GET", "__Host-bulwark-access=forged.20.token")).Status);
+        BanWire.IsBanned(await BanWire.GetAsync(instance.Api, "127.0.39.1", "/health/live"));
+        await BanWire.BanEventAsync(instance.Api, "127.0.39.1", "auth-failures;offence=1;until=");
+
+        // A live browser session's unsafe requests without the CSRF token are 403 and never count: a forged cross-site
+        // request comes from the victim's address. 25 of them (past the threshold of 20) leave the address unbanned.
+        var login = await BanWire.PostJsonAsync(instance.Api, "127.0.39.2", "/api/v1/auth/login",
+            JsonSerializer.Serialize(new { tenant = "demo", email = "inventory@demo.example", password = BulwarkApiFactory.DemoPassword, cookies = true }));
+        Assert.True(login.Status == 200, $"{login.Status} {login.Body}");
+        var cookie = string.Join("; ", login.Values("Set-Cookie").Select(c => c.Split(';')[0]));
+        for (var i = 0; i < 25; i++)
+        {
+            var refused = await CookieAsync(instance.Api, "127.0.39.2", "POST", cookie);
+            Assert.True(refused.Status == 403, $"request {i + 1}: {refused.Status} {refused.Body}");
+            Assert.Contains("CSRF", refused.Body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(200, (await CookieAsync(instance.Api, "127.0.39.2", "GET", cookie)).Status);
+    }
+
     [Theory, Trait("Control", "BAN-1")]
     [InlineData("127.0.31.1", "sqlmap/1.7.2#stable (https://sqlmap.org)")]
     [InlineData("127.0.31.2", "Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))")]

@@ -128,9 +128,9 @@ public sealed class ClusterRevocationTests(ClusterFixture cluster) : IClassFixtu
     }
 
     internal static Task<RawResponse> SendAsync(ApiProcess api, string sourceIp, string method, string path, string? token, string? body = null,
-        string scheme = "Bearer")
+        string scheme = "Bearer", string? headers = null)
     {
-        var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n").Append(headers);
         if (token is not null)
         {
             request.Append("Authorization: ").Append(scheme).Append(' ').Append(token).Append("\r\n");

@@ -91,6 +91,38 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
         Assert.StartsWith("application/problem+json", banned.Header("Content-Type"), StringComparison.Ordinal);
     }
 
+    [Fact, Trait("Control", "RL-2"), Trait("Control", "AUTH-7"), Trait("Category", "Distributed")]
+    public async Task CookieAuthenticatedRequest_CostsOneRoundTrip_LikeABearerToken()
+    {
+        var login = await Authentication.ClusterRevocationTests.SendAsync(cluster.A, "127.0.27.5", "POST", "/api/v1/auth/login", null,
+            $$"""{"tenant":"demo","email":"auditor@demo.example","password":"{{BulwarkApiFactory.DemoPassword}}","cookies":true}""");
+        Assert.True(login.Status == 200, $"{login.Status} {login.Body}");
+        var cookie = "Cookie: " + string.Join("; ", login.Values("Set-Cookie").Select(c => c.Split(';')[0])) + "\r\n";
+        Assert.Equal(200, (await Authentication.ClusterRevocationTests.SendAsync(cluster.B, "127.0.27.5", "GET", "/api/v1/accounts", null,
+            headers: cookie)).Status);
+
+        // AUTH-7 + DESIGN.md's budget: the access cookie defers the IP tiers and the ban check into the per-user call too.
+        await cluster.Redis.CliAsync("CONFIG", "RESETSTAT");
+        for (var i = 0; i < 8; i++)
+        {
+            var response = await Authentication.ClusterRevocationTests.SendAsync(cluster.Instances[i % 2], "127.0.27.5", "GET",
+                "/api/v1/accounts", null, headers: cookie);
+            Assert.True(response.Status == 200, $"request {i + 1} got {response.Status}: {response.Body}");
+        }
+
+        var calls = await cluster.Redis.CommandCallsAsync();
+        Assert.Equal(8, calls.GetValueOrDefault("evalsha") + calls.GetValueOrDefault("eval"));
+
+        // A bad cookie still pays its IP tiers and ban check (deferred calls run when authentication fails): one call,
+        // plus BAN-1's auth-failure count since it is a 401 with a credential.
+        await cluster.Redis.CliAsync("CONFIG", "RESETSTAT");
+        var bad = await Authentication.ClusterRevocationTests.SendAsync(cluster.A, "127.0.27.5", "GET", "/api/v1/accounts", null,
+            headers: "Cookie: __Host-bulwark-access=not.a.token\r\n");
+        Assert.Equal(401, bad.Status);
+        calls = await cluster.Redis.CommandCallsAsync();
+        Assert.Equal(2, calls.GetValueOrDefault("evalsha") + calls.GetValueOrDefault("eval"));
+    }
+
     [Fact, Trait("Control", "RL-2"), Trait("Category", "Distributed")]
     public async Task RedisStopped_PerInstanceLimitsApply_NoServerError_AndSharedLimitsResumeWhenItReturns()
     {
