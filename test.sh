@@ -9,10 +9,11 @@
 #
 # Exported to the tests:
 #   BULWARK_TEST_POSTGRES  superuser admin connection string (tests create their own databases)
+#   BULWARK_TEST_APP_PASSWORD / BULWARK_TEST_OWNER_PASSWORD  passwords of the roles below (random per run)
 #   BULWARK_TEST_REDIS     host:port of the throwaway Redis
 # testssl.sh (Debian package, command `testssl`) is installed when missing: the TLS-1 tests scan a real instance with it.
-# Roles created in the throwaway cluster: bulwark_owner/owner-pass (LOGIN CREATEDB) and
-# bulwark_app/app-pass (LOGIN, no superuser, no createdb). TCP connections require passwords
+# Roles created in the throwaway cluster: bulwark_owner (LOGIN CREATEDB; owns the test databases, migrates and
+# seeds) and bulwark_app (LOGIN, no superuser, no createdb; what every PostgreSQL test host connects as, DATA-3). TCP connections require passwords
 # (scram-sha-256), so a wrong password really fails.
 #
 # Environment: CI=true -> `dotnet restore --locked-mode` (lock files are committed).
@@ -97,6 +98,7 @@ start_throwaway_postgres || exit 1
 start_throwaway_redis || exit 1
 
 export BULWARK_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PGSUPERPASS;Database=postgres"
+export BULWARK_TEST_APP_PASSWORD=$PGAPPPASS BULWARK_TEST_OWNER_PASSWORD=$PGOWNERPASS
 export BULWARK_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 log "PostgreSQL $(basename "$(dirname "$PGBIN")") on 127.0.0.1:$PGPORT, Redis on 127.0.0.1:$REDIS_PORT"
 

@@ -232,8 +232,8 @@ if [[ $SCALED == 1 ]]; then
     -c "CREATE DATABASE bulwark_bench OWNER bulwark_owner" >/dev/null
   SCALED_ENV=(
     Bulwark__Database__Provider=Postgres
-    "Bulwark__Database__ConnectionString=Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_app;Password=app-pass"
-    "Bulwark__Database__MigrationConnectionString=Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_owner;Password=owner-pass"
+    "Bulwark__Database__ConnectionString=Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_app;Password=$PGAPPPASS"
+    "Bulwark__Database__MigrationConnectionString=Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_owner;Password=$PGOWNERPASS"
     Bulwark__Database__AutoMigrate=true
     "Bulwark__Redis__Configuration=127.0.0.1:$REDIS_PORT"
   )

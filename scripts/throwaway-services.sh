@@ -4,10 +4,10 @@
 # recorded here and stopped by PID (stop_throwaway_services).
 #
 #   install_missing_packages PKG...   apt-get install (Debian) without letting maintainer scripts start services
-#   start_throwaway_postgres          sets PGBIN PGDATA PGSOCK PGPORT PG_PID; roles bulwark_owner/owner-pass
-#                                     (LOGIN CREATEDB) and bulwark_app/app-pass (LOGIN only); superuser postgres with a random
-#                                     password in PGSUPERPASS (DATA-5 refuses well-known ones outside Development);
-#                                     TCP needs passwords (scram-sha-256)
+#   start_throwaway_postgres          sets PGBIN PGDATA PGSOCK PGPORT PG_PID; roles bulwark_owner (LOGIN CREATEDB,
+#                                     password in PGOWNERPASS) and bulwark_app (LOGIN only, password in PGAPPPASS);
+#                                     superuser postgres (password in PGSUPERPASS); every password random per cluster
+#                                     (DATA-5 refuses well-known ones outside Development); TCP needs passwords (scram-sha-256)
 #   start_throwaway_redis             sets REDIS_PORT REDIS_PID
 #   stop_throwaway_services           stops both (by PID), safe to call more than once
 
@@ -93,6 +93,8 @@ start_throwaway_postgres() {
   local pglog=$PGSOCK/postgres.log
   mkdir -p "$PGDATA" "$PGSOCK"
   PGSUPERPASS=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  PGOWNERPASS=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  PGAPPPASS=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   printf '%s\n' "$PGSUPERPASS" > "$TMP/pgpass"
   if [[ $EUID -eq 0 ]]; then chown postgres: "$PGDATA" "$PGSOCK" "$TMP/pgpass"; fi
   chmod 700 "$PGDATA"
@@ -130,9 +132,11 @@ start_throwaway_postgres() {
     log "PostgreSQL did not start"
     return 1
   fi
-  as_pg "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres >/dev/null <<'SQL'
-CREATE ROLE bulwark_owner LOGIN CREATEDB NOSUPERUSER PASSWORD 'owner-pass';
-CREATE ROLE bulwark_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'app-pass';
+  # The passwords are hex; psql's :'var' quotes them as literals.
+  as_pg "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres \
+    -v owner_pass="$PGOWNERPASS" -v app_pass="$PGAPPPASS" >/dev/null <<'SQL'
+CREATE ROLE bulwark_owner LOGIN CREATEDB NOSUPERUSER PASSWORD :'owner_pass';
+CREATE ROLE bulwark_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'app_pass';
 SQL
 }
 

@@ -29,8 +29,17 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    /// <summary>PostgreSQL connection string of the throwaway database; null for SQLite.</summary>
+    /// <summary>PostgreSQL connection string of the throwaway database as the superuser (raw checks of tests); null for SQLite.</summary>
     public string? ConnectionString { get; }
+
+    /// <summary>
+    /// DATA-3: the throwaway database as the application role <c>bulwark_app</c> (DML only, no BYPASSRLS) — what hosts
+    /// of the tests connect as, so every PostgreSQL suite runs under row-level security (AZ-4).
+    /// </summary>
+    public string? AppConnectionString => As("bulwark_app", "BULWARK_TEST_APP_PASSWORD");
+
+    /// <summary>DATA-3: the throwaway database as the schema owner <c>bulwark_owner</c> (migrations and the seed).</summary>
+    public string? OwnerConnectionString => As("bulwark_owner", "BULWARK_TEST_OWNER_PASSWORD");
 
     public string? DatabaseName { get; }
 
@@ -58,7 +67,8 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             await admin.OpenAsync();
             await using var create = admin.CreateCommand();
-            create.CommandText = $"CREATE DATABASE \"{name}\"";
+            // DATA-3: the owner role owns the database (and so the schema it migrates); the app role only connects.
+            create.CommandText = $"CREATE DATABASE \"{name}\" OWNER bulwark_owner";
             await create.ExecuteNonQueryAsync();
         }
 
@@ -82,7 +92,8 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             ["BULWARK_DATA_DIR"] = DataDirectory,
             ["Bulwark:Database:Provider"] = "Postgres",
-            ["Bulwark:Database:ConnectionString"] = ConnectionString,
+            ["Bulwark:Database:ConnectionString"] = AppConnectionString,
+            ["Bulwark:Database:MigrationConnectionString"] = OwnerConnectionString,
             ["Bulwark:Database:AutoMigrate"] = "true",
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
             ["Bulwark:Backup:Key"] = BackupKey,
@@ -90,6 +101,16 @@ public sealed class TestDatabase : IAsyncDisposable
             // AUTH-8: the suites sign in as the demo admin with a password; MfaTests run at the product default (admin).
             ["Bulwark:Mfa:RequiredRoles"] = "",
         };
+
+    // The roles' passwords are random per cluster (./test.sh exports them), so a Production host accepts them (DATA-5).
+    private string? As(string user, string passwordVariable) => ConnectionString is null
+        ? null
+        : new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Username = user,
+            Password = Environment.GetEnvironmentVariable(passwordVariable)
+                ?? throw new InvalidOperationException($"{passwordVariable} is not set: run the suite through ./test.sh."),
+        }.ToString();
 
     /// <summary>LOG-3: the audit checkpoint HMAC key of test hosts and verbs (a test value, 32 bytes).</summary>
     public const string AuditCheckpointKey = "dGVzdC1vbmx5LWF1ZGl0LWNoZWNrcG9pbnQta2V5LTMyYg==";

@@ -45,8 +45,14 @@ internal static class BackupCommand
             await error.WriteLineAsync($"backup: {path} already exists; choose a new file");
             return 1;
         }
-        catch (BackupFileException e)
+        catch (Exception e) when (e is BackupFileException or OwnerConnectionRequiredException)
         {
+            File.Delete(path);   // made by this run (CreateNew) and incomplete: no half backup is left to mistake for one
+            if (e is OwnerConnectionRequiredException)
+            {
+                throw;   // reported by CommandLine (exit 2)
+            }
+
             await error.WriteLineAsync("backup: refused: " + e.Message);
             return 1;
         }

@@ -15,6 +15,20 @@ internal static class CommandLine
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
+        try
+        {
+            return await RunVerbAsync(app, args);
+        }
+        catch (OwnerConnectionRequiredException e)
+        {
+            // DATA-3: a cross-tenant verb on the application role's connection would miss rows; refuse, say what to set.
+            await Console.Error.WriteLineAsync($"{args[0]}: refused: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunVerbAsync(WebApplication app, string[] args)
+    {
         await using var scope = app.Services.CreateAsyncScope();
         switch (args[0])
         {

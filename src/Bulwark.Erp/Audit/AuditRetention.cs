@@ -21,18 +21,24 @@ public sealed record AuditPurge(long PurgedThrough, long PrefixRemoved, long Tom
 /// <item>the purge is itself an audit event (<c>audit.purged</c>), appended in the same transaction:
 /// if it cannot be written, nothing is purged (fail closed).</item>
 /// </list>
-/// Needs DELETE on the audit tables: the in-process job (embedded mode) or the <c>purge-audit</c> verb
-/// run with a role that has it (PostgreSQL, where the application role may only INSERT and SELECT).
+/// Needs DELETE on the audit tables, which the PostgreSQL application role does not have (it may only INSERT and
+/// SELECT, LOG-3): there the job and the <c>purge-audit</c> verb work on the owner connection
+/// (<see cref="OwnerDbContexts"/>, DATA-3) when one is configured, else on the ordinary one (which then needs the right).
 /// </summary>
-public sealed class AuditRetention(BulwarkDbContext db, UnitOfWork unitOfWork, AuditCheckpoints checkpoints, IOptions<AuditOptions> options)
+public sealed class AuditRetention(BulwarkDbContext appDb, WriteGate gate, OwnerDbContexts owners, AuditCheckpoints checkpoints,
+    IOptions<AuditOptions> options)
 {
     /// <summary>Security events turned into tombstones per run at most (the next run continues).</summary>
     public const int MaxTombstonesPerRun = 20_000;
 
     public const string PurgedType = "audit.purged";
 
-    public Task<AuditPurge> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<AuditPurge> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        owners.RunAsync("The audit retention", appDb, db => PurgeAsync(db, now, cancellationToken), cancellationToken);
+
+    private Task<AuditPurge> PurgeAsync(BulwarkDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var unitOfWork = new UnitOfWork(db, gate);
         var settings = options.Value;
         var auditCutoff = now.UtcDateTime - settings.AuditEventRetention;
         var securityCutoff = now.UtcDateTime - settings.SecurityEventRetention;

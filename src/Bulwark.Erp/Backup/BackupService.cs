@@ -28,13 +28,40 @@ public sealed record BackupSummary(IReadOnlyDictionary<string, int> Counts, stri
 /// verifies). Sensitive fields travel as clear values inside the encrypted file and are re-sealed under the
 /// target's master key on restore (the backup key, not the master key, protects a backup).
 /// </summary>
-public sealed class BackupService(BulwarkDbContext db, FieldCipher cipher, TimeProvider time)
+/// <remarks>DATA-3: both directions work across every tenant, so on PostgreSQL they run on the owner connection
+/// (<see cref="OwnerDbContexts"/>); on the application role's, row-level security would hide every tenant's rows and a
+/// backup would silently come out empty, so that is refused.</remarks>
+public sealed class BackupService(BulwarkDbContext appDb, OwnerDbContexts owners, FieldCipher cipher, TimeProvider time)
 {
+    private readonly BulwarkDbContext _appDb = appDb;
+    private BulwarkDbContext db = appDb;
+
     private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
     private static readonly MethodInfo ReadMethod = typeof(BackupService).GetMethod(nameof(ReadRowsAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    public async Task<BackupSummary> BackupAsync(Stream output, byte[] backupKey, string? tenantSlug, CancellationToken cancellationToken)
+    public Task<BackupSummary> BackupAsync(Stream output, byte[] backupKey, string? tenantSlug, CancellationToken cancellationToken) =>
+        AcrossTenantsAsync("backup", () => BackupCoreAsync(output, backupKey, tenantSlug, cancellationToken), cancellationToken);
+
+    /// <summary>Checks the whole file first (key, integrity, checksum), then restores it into this empty database.</summary>
+    public Task<BackupSummary> RestoreAsync(Stream input, byte[] backupKey, CancellationToken cancellationToken) =>
+        AcrossTenantsAsync("restore", () => RestoreCoreAsync(input, backupKey, cancellationToken), cancellationToken);
+
+    private Task<BackupSummary> AcrossTenantsAsync(string job, Func<Task<BackupSummary>> work, CancellationToken cancellationToken) =>
+        owners.RunAsync(job, _appDb, async across =>
+        {
+            db = across;
+            try
+            {
+                return await work();
+            }
+            finally
+            {
+                db = _appDb;
+            }
+        }, cancellationToken);
+
+    private async Task<BackupSummary> BackupCoreAsync(Stream output, byte[] backupKey, string? tenantSlug, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         Guid? tenantId = null;
@@ -61,8 +88,7 @@ public sealed class BackupService(BulwarkDbContext db, FieldCipher cipher, TimeP
         return summary;
     }
 
-    /// <summary>Checks the whole file first (key, integrity, checksum), then restores it into this empty database.</summary>
-    public async Task<BackupSummary> RestoreAsync(Stream input, byte[] backupKey, CancellationToken cancellationToken)
+    private async Task<BackupSummary> RestoreCoreAsync(Stream input, byte[] backupKey, CancellationToken cancellationToken)
     {
         var lines = await BackupFile.ReadAsync(input, backupKey, cancellationToken);
         var header = JsonNode.Parse(lines[0])!.AsObject();
@@ -105,9 +131,6 @@ public sealed class BackupService(BulwarkDbContext db, FieldCipher cipher, TimeP
 
         return restored;
     }
-
-    /// <summary>Counts and checksum of the database as it is now (what a backup of it would record).</summary>
-    public async Task<BackupSummary> DescribeAsync(CancellationToken cancellationToken) => Summarize(await SnapshotAsync(null, cancellationToken));
 
     private async Task<List<Row>> SnapshotAsync(Guid? tenantId, CancellationToken cancellationToken)
     {

@@ -18,9 +18,14 @@ public sealed record DataKeyRotation(int ActiveKeyId, int RowsRotated, int RowsR
 /// concurrent edit wins and is not overwritten; the edit itself sealed the values under its writer's
 /// active key), and the version is not bumped, so clients editing meanwhile get no spurious 409.
 /// Rotation bypasses SaveChanges: re-sealing changes no business value, so no audit diff is written.
+/// DATA-3: on PostgreSQL it works on the owner connection when one is configured (<see cref="OwnerDbContexts"/>): the
+/// application role sees one tenant at a time through row-level security (AZ-4), and no tenant at all from a verb.
 /// </summary>
-public sealed class DataKeyRotator(BulwarkDbContext db, FieldCipher cipher)
+public sealed class DataKeyRotator(BulwarkDbContext appDb, OwnerDbContexts owners, FieldCipher cipher)
 {
+    private readonly BulwarkDbContext _appDb = appDb;
+    private BulwarkDbContext db = appDb;
+
     private static readonly MethodInfo BatchMethod =
         typeof(DataKeyRotator).GetMethod(nameof(RotateBatchAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
@@ -31,6 +36,22 @@ public sealed class DataKeyRotator(BulwarkDbContext db, FieldCipher cipher)
     public async Task<DataKeyRotation> RotateAsync(int batchSize, int? maxBatches, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return await owners.RunAsync("rotate-data-keys", _appDb, async across =>
+        {
+            db = across;
+            try
+            {
+                return await RotateAllAsync(batchSize, maxBatches, cancellationToken);
+            }
+            finally
+            {
+                db = _appDb;
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<DataKeyRotation> RotateAllAsync(int batchSize, int? maxBatches, CancellationToken cancellationToken)
+    {
         var rotated = 0;
         var batches = 0;
         foreach (var entityType in EncryptedEntityTypes())

@@ -14,6 +14,7 @@ public sealed partial class DatabaseInitializer(
     IHostEnvironment environment,
     DemoSeeder seeder,
     ILogger<DatabaseInitializer> logger,
+    OwnerDbContexts owners,
     IServiceProvider services)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ public sealed partial class DatabaseInitializer(
         if (!options.Value.IsSqlite)
         {
             // DATA-3: schema changes as the owner; then the hand-written RLS policies and grants (AZ-4).
-            await using var owner = OwnerContext();
+            await using var owner = owners.Create();
             var target = owner ?? db;
             await target.Database.MigrateAsync(cancellationToken);
             await Authorization.PostgresRowLevelSecurity.ApplyAsync(target, options.Value.ApplicationRole, cancellationToken);
@@ -43,21 +44,6 @@ public sealed partial class DatabaseInitializer(
 
         await db.Database.MigrateAsync(cancellationToken);
         LogMigrated(logger, options.Value.Provider);
-    }
-
-    /// <summary>DATA-3: a context on the owner connection when one is configured (Postgres), else null.</summary>
-    private PostgresBulwarkDbContext? OwnerContext()
-    {
-        var ownerConnection = options.Value.MigrationConnectionString;
-        if (options.Value.IsSqlite || string.IsNullOrWhiteSpace(ownerConnection))
-        {
-            return null;
-        }
-
-        var builder = new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql(ownerConnection);
-        Audit.AuditServiceCollectionExtensions.UseBulwarkAudit(builder, services);
-        Crypto.FieldEncryptionDbContextOptionsExtensions.UseBulwarkFieldEncryption(builder, services);   // DATA-1: the seed writes employees
-        return new PostgresBulwarkDbContext(builder.Options, NoTenant.Instance, services.GetRequiredService<TimeProvider>());
     }
 
     /// <summary>Start-up: migrate when configured (default for SQLite), seed the demo data in Development only.</summary>
@@ -71,7 +57,7 @@ public sealed partial class DatabaseInitializer(
         if (environment.IsDevelopment())
         {
             // DATA-3: the seed writes every tenant's rows, so it runs as the owner when one is configured.
-            await using var owner = OwnerContext();
+            await using var owner = owners.Create();
             await (owner is null ? seeder : ActivatorUtilities.CreateInstance<DemoSeeder>(services, (BulwarkDbContext)owner))
                 .SeedAsync(cancellationToken);
         }

@@ -35,6 +35,7 @@ public static class ErpServiceCollectionExtensions
         services.TryAddScoped<ICurrentTenant, HttpCurrentTenant>();
         services.TryAddSingleton(sp => new WriteGate(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.TryAddScoped<UnitOfWork>();
+        services.TryAddSingleton<OwnerDbContexts>();   // DATA-3: migrations, seed and audit retention as the owner
         services.AddBulwarkAudit();   // LOG-3: chained audit store, fed by SaveChanges and security events
 
         if (database.IsSqlite)

@@ -46,6 +46,12 @@ public sealed class AuditConcurrencyPostgresTests(PostgresApiFactory api) : ICla
             var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
             return await scope.ServiceProvider.GetRequiredService<UnitOfWork>().RunAsync(async ct =>
             {
+                if (api.Provider == TestProvider.Postgres)
+                {
+                    // AZ-4: outside a request no tenant is set on the connection; act for demo as a request would.
+                    await db.Database.ExecuteSqlAsync($"SELECT set_config('bulwark.tenant_id', {demo.ToString()}, true)", ct);
+                }
+
                 var item = new Item { TenantId = demo, Sku = slowSku, Name = "Held open", Unit = "pcs", UnitCostCents = 1 };
                 db.Items.Add(item);
                 await db.SaveChangesAsync(ct);   // its audit event is described and pending

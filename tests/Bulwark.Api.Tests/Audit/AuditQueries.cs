@@ -1,4 +1,5 @@
 using Bulwark.Erp.Audit;
+using Bulwark.Erp.Crypto;
 using Bulwark.Erp.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,10 +9,24 @@ namespace Bulwark.Api.Tests.Audit;
 /// <summary>Reads the audit store of a test host directly (no API yet) and tampers with it in raw SQL.</summary>
 internal static class AuditQueries
 {
+    /// <summary>
+    /// The test's own view of the store, across tenants. On PostgreSQL the host connects as <c>bulwark_app</c> under
+    /// row-level security and may not rewrite the audit (DATA-3, AZ-4), so the test reads and tampers as the
+    /// superuser instead, through the same model, audit interceptor and field encryption.
+    /// </summary>
     public static async Task<T> WithDbAsync<T>(BulwarkApiFactory api, Func<BulwarkDbContext, Task<T>> query)
     {
         using var scope = api.Services.CreateScope();
-        return await query(scope.ServiceProvider.GetRequiredService<BulwarkDbContext>());
+        if (api.Provider != TestProvider.Postgres)
+        {
+            return await query(scope.ServiceProvider.GetRequiredService<BulwarkDbContext>());
+        }
+
+        var services = scope.ServiceProvider;
+        var builder = new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql(api.Database.ConnectionString);
+        builder.UseBulwarkAudit(services).UseBulwarkFieldEncryption(services);
+        await using var db = new PostgresBulwarkDbContext(builder.Options, NoTenant.Instance, services.GetRequiredService<TimeProvider>());
+        return await query(db);
     }
 
     /// <summary>Security events are stored by a background writer: poll until the event is there (15 s).</summary>

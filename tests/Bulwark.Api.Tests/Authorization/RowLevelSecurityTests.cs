@@ -1,39 +1,20 @@
 using System.Net;
 using Bulwark.Api.Tests.Audit;
 using Bulwark.Security.Audit;
-using Microsoft.AspNetCore.Hosting;
 using Npgsql;
 
 namespace Bulwark.Api.Tests.Authorization;
 
 /// <summary>
-/// The app on PostgreSQL as it is meant to run: migrations and the seed as the owner role (bulwark_owner), requests
-/// as the application role (bulwark_app, DML only), row-level security keyed on <c>bulwark.tenant_id</c>.
+/// The app on PostgreSQL as it is meant to run (as every PostgreSQL host of the tests does, <see cref="TestDatabase.Settings"/>):
+/// migrations and the seed as the owner role (bulwark_owner), requests as the application role (bulwark_app, DML only),
+/// row-level security keyed on <c>bulwark.tenant_id</c>.
 /// </summary>
 public sealed class RowLevelSecurityApiFactory() : BulwarkApiFactory(TestProvider.Postgres)
 {
-    public string AppConnectionString => With("bulwark_app", "app-pass");
+    public string AppConnectionString => new NpgsqlConnectionStringBuilder(Database.AppConnectionString) { Pooling = false }.ToString();
 
     public string SuperuserConnectionString => new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ToString();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        base.ConfigureWebHost(builder);
-        using (var admin = new NpgsqlConnection(TestDatabase.AdminConnectionString))
-        {
-            admin.Open();
-            using var command = admin.CreateCommand();
-            command.CommandText = $"ALTER DATABASE \"{Database.DatabaseName}\" OWNER TO bulwark_owner";
-            command.ExecuteNonQuery();
-        }
-
-        builder.UseSetting("Bulwark:Database:ConnectionString", AppConnectionString);
-        builder.UseSetting("Bulwark:Database:MigrationConnectionString", With("bulwark_owner", "owner-pass"));
-    }
-
-    private string With(string user, string password) =>
-        new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Username = user, Password = password, Pooling = false }.ToString();
 }
 
 [Trait("Control", "AZ-4"), Trait("Control", "DATA-3")]

@@ -113,6 +113,16 @@ public abstract partial class BackupRestoreTests(BulwarkApiFactory api)
         using var signIn = await client.PostAsJsonAsync("/api/v1/auth/login",
             new { tenant = "demo", email = "hr@demo.example", password = BulwarkApiFactory.DemoPassword });
         Assert.Equal(System.Net.HttpStatusCode.OK, signIn.StatusCode);
+
+        // Every tenant's business rows came across (on PostgreSQL row-level security must not have hidden them from
+        // the backup): the restored deployment lists the same employees as the source.
+        var hrToken = (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        using var restoredList = new HttpRequestMessage(HttpMethod.Get, "/api/v1/employees?pageSize=100");
+        restoredList.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", hrToken);
+        var restoredEmployees = await (await client.SendAsync(restoredList)).Content.ReadFromJsonAsync<JsonElement>();
+        var sourceEmployees = await hr.GetFromJsonAsync<JsonElement>("/api/v1/employees?pageSize=100");
+        Assert.True(sourceEmployees.GetProperty("items").GetArrayLength() > 8);
+        Assert.Equal(sourceEmployees.GetProperty("items").GetArrayLength(), restoredEmployees.GetProperty("items").GetArrayLength());
     }
 
     [Fact]
@@ -129,6 +139,7 @@ public abstract partial class BackupRestoreTests(BulwarkApiFactory api)
         var (unknownExit, unknown) = await CliProcess.RunAsync(api.Database, "backup", "--out", Path.Combine(folder, "x.bwk"), "--tenant", "nope");
         Assert.Equal(1, unknownExit);
         Assert.Contains("no tenant 'nope'", unknown, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "x.bwk")));   // no empty file left behind
         var (existsExit, exists) = await CliProcess.RunAsync(api.Database, "backup", "--out", Path.Combine(folder, "all.bwk"));
         Assert.Equal(1, existsExit);
         Assert.Contains("already exists", exists, StringComparison.Ordinal);
@@ -141,4 +152,27 @@ public abstract partial class BackupRestoreTests(BulwarkApiFactory api)
 
 public sealed class BackupRestoreSqliteTests(SqliteApiFactory api) : BackupRestoreTests(api), IClassFixture<SqliteApiFactory>;
 
-public sealed class BackupRestorePostgresTests(PostgresApiFactory api) : BackupRestoreTests(api), IClassFixture<PostgresApiFactory>;
+public sealed class BackupRestorePostgresTests(PostgresApiFactory api) : BackupRestoreTests(api), IClassFixture<PostgresApiFactory>
+{
+    /// <summary>
+    /// DATA-3: on the application role's connection alone, row-level security would show a backup no tenant's rows
+    /// (an empty backup that looks fine); the cross-tenant verbs refuse instead and name the setting.
+    /// </summary>
+    [Theory]
+    [InlineData("backup", "--out", "refused.bwk")]
+    [InlineData("rotate-data-keys")]
+    [InlineData("purge-audit")]
+    public async Task CrossTenantVerbs_OnTheApplicationRoleAlone_AreRefused(params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var folder = Directory.CreateTempSubdirectory("bulwark-backup-").FullName;
+        var appOnly = new Dictionary<string, string?> { ["Bulwark:Database:MigrationConnectionString"] = "" };
+        var (exit, output) = await CliProcess.RunAsync(api.Database, appOnly,
+            [.. args.Select(a => a.EndsWith(".bwk", StringComparison.Ordinal) ? Path.Combine(folder, a) : a)]);
+        Assert.True(exit == 2, output);
+        Assert.Contains($"{args[0]}: refused:", output, StringComparison.Ordinal);
+        Assert.Contains("Bulwark:Database:MigrationConnectionString", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "refused.bwk")));
+        Directory.Delete(folder, recursive: true);
+    }
+}
