@@ -9,6 +9,7 @@ public static class ErpAuthorizationServiceCollectionExtensions
     public static IServiceCollection AddBulwarkErpAuthorization(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.SectionName);   // AZ-2: the operator tenant
         services.TryAddScoped<IPermissionSource, ErpPermissionSource>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, Employees.EmployeeAccessHandler>());
         return services;

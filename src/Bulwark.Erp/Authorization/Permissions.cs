@@ -52,6 +52,12 @@ public static class Permissions
     /// <summary>Platform operator (creating and closing tenants); granted by no tenant role.</summary>
     public const string TenantsManage = "tenants:manage";
 
+    /// <summary>
+    /// Service-wide permissions: held only by users of the operator tenant (<see cref="PlatformOptions"/>), never by a
+    /// client tenant's roles alone.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Platform = [BansManage, TenantsManage];
+
     public static readonly IReadOnlyList<string> All =
     [
         TenantRead, UsersRead, UsersManage,

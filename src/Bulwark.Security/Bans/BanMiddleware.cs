@@ -110,6 +110,11 @@ internal sealed class BanObserverMiddleware(RequestDelegate next, IRateLimitStor
     private readonly RateLimitRule _unknownPath = Rule("abuse-unknown-path", options.Value.UnknownPathThreshold,
         options.Value.UnknownPathWindowSeconds);
 
+    // BAN-1 probing counts DISTINCT unknown paths: one "seen" counter per (IP, path) with room for one, as a gate in
+    // front of the count, so a client retrying one broken link is not a scanner walking a word list.
+    private readonly RateLimitRule _pathSeen = new("abuse-unknown-path-seen", 1,
+        TimeSpan.FromSeconds(options.Value.UnknownPathWindowSeconds), 10);
+
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context);
@@ -135,12 +140,19 @@ internal sealed class BanObserverMiddleware(RequestDelegate next, IRateLimitStor
         }
 
         var key = ClientPartitionKey.For(context.Connection.RemoteIpAddress);
-        var verdict = await store.AcquireAsync([new RateLimitCheck(rule, key)], null, CancellationToken.None);
-        if (verdict.Refusals.Count > 0)
+        RateLimitCheck[] checks = rule == _unknownPath
+            ? [new RateLimitCheck(_pathSeen, key, PathMember(context.Request), Gate: true), new RateLimitCheck(rule, key)]
+            : [new RateLimitCheck(rule, key)];
+        var verdict = await store.AcquireAsync(checks, null, CancellationToken.None);
+        if (verdict.Refusals.Any(r => r.Index == checks.Length - 1))
         {
-            await bans.BanAsync(context, key, reason!);
+            await bans.BanAsync(context, key, reason!);   // the threshold counter itself refused (not the seen gate)
         }
     }
+
+    // A short digest of the path (not the query): bounded key size whatever the client sends.
+    private static string PathMember(HttpRequest request) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(request.PathBase + request.Path)).AsSpan(0, 8));
 
     // Threshold N: N-1 failures are counted, the N-th is refused by the window, and that refusal bans.
     private static RateLimitRule Rule(string name, int threshold, int windowSeconds) =>

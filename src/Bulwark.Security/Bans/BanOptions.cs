@@ -28,7 +28,7 @@ public sealed class BanOptions
     [Range(10, 86_400)]
     public int ValidationFailureWindowSeconds { get; set; } = 600;
 
-    /// <summary>Requests to paths no endpoint serves (404 without a route) from one IP that ban it (probing). Default 30.</summary>
+    /// <summary>Distinct paths no endpoint serves (404 without a route) requested by one IP that ban it (probing); repeats of a path within the window count once. Default 30.</summary>
     [Range(1, 1_000_000)]
     public int UnknownPathThreshold { get; set; } = 30;
 

@@ -32,12 +32,16 @@ internal sealed class InMemoryRateLimitStore(BanList bans) : IRateLimitStore, ID
         List<(int, TimeSpan)>? refusals = null;
         for (var i = 0; i < checks.Count; i++)
         {
-            var rule = checks[i].Rule;
-            using var lease = LimiterFor(rule).AttemptAcquire(checks[i].Key);
+            var (rule, key, member, gate) = checks[i];
+            using var lease = LimiterFor(rule).AttemptAcquire(member is null ? key : key + "|" + member);
             if (!lease.IsAcquired)
             {
                 var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero ? after : rule.Segment;
                 (refusals ??= []).Add((i, retryAfter));
+                if (gate)
+                {
+                    break;   // a closed gate: the checks after it are not charged
+                }
             }
         }
 

@@ -18,8 +18,12 @@ internal sealed record RateLimitRule(string Name, int PermitLimit, TimeSpan Wind
         instances <= 1 ? this : this with { PermitLimit = Math.Max(1, PermitLimit / instances) };
 }
 
-/// <summary>One counter to charge: a rule and the partition (client IP or user) within it.</summary>
-internal readonly record struct RateLimitCheck(RateLimitRule Rule, string Key);
+/// <summary>
+/// One counter to charge: a rule and the partition (client IP or user) within it; <paramref name="Member"/> splits the
+/// partition further (a counter per member, under the same partition key); a <paramref name="Gate"/> that is refused
+/// leaves the checks after it uncharged (BAN-1: "count this path only if it was not seen in the window").
+/// </summary>
+internal readonly record struct RateLimitCheck(RateLimitRule Rule, string Key, string? Member = null, bool Gate = false);
 
 /// <summary>
 /// Outcome of one store call: whether the client is banned (then nothing was charged) and, for each check refused,

@@ -8,8 +8,9 @@ namespace Bulwark.Security.RateLimiting;
 /// <remarks>
 /// KEYS[1..n]: one hash per rule and partition, field = segment number, value = requests in that segment.
 /// KEYS[n+1] (when ARGV[2] = "1"): the ban key of the client.
-/// ARGV[1] = n, ARGV[2] = ban check flag, then per rule: limit, window (ms), segments.
-/// Returns { banned (0|1), ban ms left (-1 = permanent), then per rule: 0 = granted, else ms until retry }.
+/// ARGV[1] = n, ARGV[2] = ban check flag, then per rule: limit, window (ms), segments, gate (0|1).
+/// Returns { banned (0|1), ban ms left (-1 = permanent), then per rule: 0 = granted, else ms until retry }; a refused
+/// gate ends the list there (the rules after it are not charged).
 /// Time is the Redis server's (TIME), so instances with skewed clocks still share one window. Sliding window like the
 /// in-memory store: the sum of the segments inside the window must stay below the limit; a refused request is not
 /// counted; segments that left the window are deleted, and the hash expires one window after its last write.
@@ -28,7 +29,7 @@ internal static class RedisRateLimitScript
         end
         local result = { 0, 0 }
         for i = 1, n do
-          local base = 2 + (i - 1) * 3
+          local base = 2 + (i - 1) * 4
           local limit = tonumber(ARGV[base + 1])
           local window = tonumber(ARGV[base + 2])
           local segments = tonumber(ARGV[base + 3])
@@ -55,6 +56,7 @@ internal static class RedisRateLimitScript
             local retry = (first + segments) * seglen - now
             if retry < 1 then retry = 1 end
             result[i + 2] = retry
+            if ARGV[base + 4] == '1' then break end
           end
         end
         return result

@@ -94,16 +94,17 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable
     private async Task<RateLimitVerdict> EvaluateAsync(IReadOnlyList<RateLimitCheck> checks, string? banKey)
     {
         var keys = new RedisKey[checks.Count + (banKey is null ? 0 : 1)];
-        var args = new RedisValue[2 + (3 * checks.Count)];
+        var args = new RedisValue[2 + (4 * checks.Count)];
         args[0] = checks.Count;
         args[1] = banKey is null ? "0" : "1";
         for (var i = 0; i < checks.Count; i++)
         {
-            var rule = checks[i].Rule;
-            keys[i] = _keys.RateLimit(checks[i].Key, rule.Name);
-            args[2 + (3 * i)] = rule.PermitLimit;
-            args[3 + (3 * i)] = (long)rule.Window.TotalMilliseconds;
-            args[4 + (3 * i)] = rule.Segments;
+            var (rule, key, member, gate) = checks[i];
+            keys[i] = _keys.RateLimit(key, member is null ? rule.Name : rule.Name + ":" + member);
+            args[2 + (4 * i)] = rule.PermitLimit;
+            args[3 + (4 * i)] = (long)rule.Window.TotalMilliseconds;
+            args[4 + (4 * i)] = rule.Segments;
+            args[5 + (4 * i)] = gate ? "1" : "0";
         }
 
         if (banKey is not null)
@@ -120,7 +121,7 @@ internal sealed partial class RedisRateLimitStore : IRateLimitStore, IDisposable
         }
 
         List<(int, TimeSpan)>? refusals = null;
-        for (var i = 0; i < checks.Count; i++)
+        for (var i = 0; i < checks.Count && i + 2 < result.Length; i++)   // a closed gate ends the result early
         {
             var retry = (long)result[i + 2];
             if (retry > 0)

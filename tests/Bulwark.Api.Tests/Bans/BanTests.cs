@@ -145,7 +145,7 @@ public sealed class BanTests(BanApi instance) : IClassFixture<BanApi>
     }
 
     [Fact, Trait("Control", "BAN-1")]
-    public async Task UnknownPathProbing_BansAfterThirtyDistinctMisses_ButKnownPaths404DoNotCount()
+    public async Task UnknownPathProbing_BansAfterThirtyDistinctPaths_ButRepeatsAndKnownPaths404DoNotCount()
     {
         var token = await instance.TokenForAsync("admin");
         for (var i = 0; i < 40; i++)
@@ -157,7 +157,25 @@ public sealed class BanTests(BanApi instance) : IClassFixture<BanApi>
 
         Assert.Equal(200, (await BanWire.GetAsync(instance.Api, "127.0.35.2", "/health/live")).Status);
 
-        for (var i = 0; i < 30; i++)
+        // One broken link retried (even with varying query strings) is one distinct path, not probing.
+        for (var i = 0; i < 40; i++)
+        {
+            var retry = await BanWire.GetAsync(instance.Api, "127.0.35.3", $"/api/v1/old-report?try={i}");
+            Assert.True(retry.Status is 401 or 404, $"request {i + 1} got {retry.Status}");
+        }
+
+        Assert.Equal(200, (await BanWire.GetAsync(instance.Api, "127.0.35.3", "/health/live")).Status);
+
+        for (var i = 0; i < 29; i++)
+        {
+            // Anonymous: the deny-by-default policy answers 401 before the 404.
+            var miss = await BanWire.GetAsync(instance.Api, "127.0.35.1", $"/wp-admin/setup-{i}.php");
+            Assert.True(miss.Status is 401 or 404, $"request {i + 1} got {miss.Status}");
+            Assert.True((await BanWire.GetAsync(instance.Api, "127.0.35.1", $"/wp-admin/setup-{i}.php")).Status is 401 or 404);   // repeats: free
+        }
+
+        Assert.Equal(200, (await BanWire.GetAsync(instance.Api, "127.0.35.1", "/health/live")).Status);   // 29 distinct: not yet
+        for (var i = 29; i < 30; i++)
         {
             // Anonymous: the deny-by-default policy answers 401 before the 404.
             var miss = await BanWire.GetAsync(instance.Api, "127.0.35.1", $"/wp-admin/setup-{i}.php");
@@ -221,6 +239,13 @@ public sealed class BanTests(BanApi instance) : IClassFixture<BanApi>
         var bad = await admin.GetAsync("/api/v1/bans/not-an-ip");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+
+        // AZ-2: bans are service-wide; only the operator tenant's admin (Development: demo) manages them. A client
+        // tenant's admin — rival here — neither lists nor lifts them, though its role is the same.
+        using var rivalAdmin = await instance.ClientForAsync("admin", "rival");
+        Assert.Equal(HttpStatusCode.Forbidden, (await rivalAdmin.GetAsync("/api/v1/bans")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await rivalAdmin.DeleteAsync("/api/v1/bans/127.0.36.9")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await rivalAdmin.GetAsync("/api/v1/users?pageSize=1")).StatusCode);   // its own tenant: yes
     }
 
     [Fact, Trait("Control", "BAN-1"), Trait("Control", "TLS-2")]

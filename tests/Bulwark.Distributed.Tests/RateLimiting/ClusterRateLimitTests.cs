@@ -232,6 +232,31 @@ public sealed class ClusterRateLimitTests(ClusterFixture cluster) : IClassFixtur
     }
 
     [Fact, Trait("Control", "BAN-1"), Trait("Category", "Distributed")]
+    public async Task UnknownPaths_CountDistinctAcrossTheCluster_RepeatsAreFree()
+    {
+        // One broken link retried 40 times, alternating instances: one distinct path, no ban.
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.True((await ClusterFixture.GetAsync(cluster.Instances[i % 2], "127.0.24.5", "/api/v1/old-report")).Status is 401 or 404);
+        }
+
+        Assert.Equal(200, (await ClusterFixture.GetAsync(cluster.A, "127.0.24.5", "/health/live")).Status);
+
+        // 30 distinct paths spread over both instances (each sent twice): the 30th bans the client on both.
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.True((await ClusterFixture.GetAsync(cluster.Instances[i % 2], "127.0.24.6", $"/cgi-bin/probe-{i}")).Status is 401 or 404);
+            if (i < 29)
+            {
+                Assert.True((await ClusterFixture.GetAsync(cluster.Instances[(i + 1) % 2], "127.0.24.6", $"/cgi-bin/probe-{i}")).Status is 401 or 404);
+            }
+        }
+
+        Assert.Equal(403, (await ClusterFixture.GetAsync(cluster.A, "127.0.24.6", "/health/live")).Status);
+        Assert.Equal(403, (await ClusterFixture.GetAsync(cluster.B, "127.0.24.6", "/health/live")).Status);
+    }
+
+    [Fact, Trait("Control", "BAN-1"), Trait("Category", "Distributed")]
     public async Task Ban_IssuedOnOneInstance_RefusesTheClientOnTheOtherAtOnce()
     {
         Assert.Equal(403, (await ClusterFixture.GetAsync(cluster.A, "127.0.24.1", "/health/live", "sqlmap/1.8")).Status);
