@@ -83,6 +83,18 @@ def table(jsonl, header):
         rss = [r["rss_mb"] for r in mrows if r.get("rss_mb") is not None and not r["scenario"].startswith(("bare", "nestjs"))]
         if rss:
             print(f"| RSS of the API under load, max MB (target <= 200) | {max(rss):.0f} | {'yes' if max(rss) <= 200 else '**no**'} |")
+        # Issue 6: what the limiter + ban check cost (same endpoint, same mode, with them switched off by the allow-list).
+        costs = [(label, per_round(a, b)) for label, a, b in [
+            ("/health/live with limiter + ban check / without, req/s", "health", "health-limits-off"),
+            ("secured list with limiter + ban check / without, req/s", "list", "list-limits-off"),
+        ]]
+        if any(v is not None for _, v in costs):
+            print()
+            print("| cost of rate limiting + ban check (issue 6) | median of per-round ratios |")
+            print("|---|---:|")
+            for label, v in costs:
+                if v is not None:
+                    print(f"| {label} | {v:.2f} |")
         redis = [r for r in mrows if r.get("redis_calls_per_request") is not None]
         if redis:
             print()

@@ -129,6 +129,11 @@ cp -a "$TMP/data-api" "$TMP/data-flood"
 cp -a "$TMP/data-api" "$TMP/data-ban"
 start_api flood "$TMP/data-flood" Bulwark__Bans__ReportOnly=true
 start_api ban "$TMP/data-ban"
+# Issue 6: the cost of the limiter + ban check, as a ratio to the same endpoint with them switched off. RL-4's allow-list
+# is the product's own off switch: an allow-listed address is charged no tier and checked against no ban list.
+cp -a "$TMP/data-api" "$TMP/data-nolimit"
+NOLIMIT=(Bulwark__RateLimiting__AllowList__0=127.0.0.1)
+start_api nolimit "$TMP/data-nolimit" "${RAISED[@]}" "${NOLIMIT[@]}"
 PORT[bare]=$(free_port)
 dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare]}" --Database "$TMP/data-api/bulwark.db" --Tenant "$TENANT" \
   >"$TMP/bare.log" 2>&1 &
@@ -204,6 +209,8 @@ for round in $(seq 1 "$ROUNDS"); do
   export BENCH_RUN=$round
   run_wrk "$round" create api "$API/api/v1/items" -s bench/wrk/create.lua
   run_wrk "$round" health api "$API/health/live"
+  run_wrk "$round" health-limits-off nolimit "http://127.0.0.1:${PORT[nolimit]}/health/live"
+  run_wrk "$round" list-limits-off nolimit "http://127.0.0.1:${PORT[nolimit]}$LIST" -s bench/wrk/auth.lua
   run_wrk "$round" list-401 api "$API$LIST"
   run_wrk "$round" flood-429 flood "http://127.0.0.1:${PORT[flood]}$LIST" -s bench/wrk/auth.lua
   if [[ $BAN_STATUS == 403 ]]; then
@@ -242,6 +249,10 @@ if [[ $SCALED == 1 ]]; then
   TOKEN=$(login "${PORT[scaled]}")
   node bench/seed.mjs "http://127.0.0.1:${PORT[scaled]}" "$TOKEN" "$SEED_ITEMS" "$SEED_EMPLOYEES" "$SEED_ENTRIES" >&2
   SCALED_API=http://127.0.0.1:${PORT[scaled]}
+  # A second instance on the same database and Redis with the limiter and ban check off (allow-list, as above).
+  mkdir -p "$TMP/data-scaled-nolimit"
+  start_api scaled-nolimit "$TMP/data-scaled-nolimit" "${RAISED[@]}" "${SCALED_ENV[@]}" "${NOLIMIT[@]}"
+  SCALED_NOLIMIT=http://127.0.0.1:${PORT[scaled-nolimit]}
   ITEM=$(curl -fsS "$SCALED_API/api/v1/items?pageSize=1" -H "Authorization: Bearer $TOKEN" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
   BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_API$LIST" >/dev/null
@@ -255,6 +266,8 @@ if [[ $SCALED == 1 ]]; then
     export BENCH_RUN=s$round
     run_wrk "$round" create scaled "$SCALED_API/api/v1/items" -s bench/wrk/create.lua
     run_wrk "$round" health scaled "$SCALED_API/health/live"
+    run_wrk "$round" health-limits-off scaled-nolimit "$SCALED_NOLIMIT/health/live"
+    run_wrk "$round" list-limits-off scaled-nolimit "$SCALED_NOLIMIT$LIST" -s bench/wrk/auth.lua
     run_wrk "$round" list-401 scaled "$SCALED_API$LIST"
   done
 fi
