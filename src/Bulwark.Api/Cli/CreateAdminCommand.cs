@@ -71,8 +71,11 @@ internal static class CreateAdminCommand
                 tenant = new Tenant { Slug = slug, Name = slug, CreatedAt = DateTime.UtcNow };
                 db.Add(tenant);
             }
-            else if (await db.Users.IgnoreQueryFilters().AnyAsync(
-                         u => u.TenantId == tenant.Id && u.NormalizedEmail == User.Normalize(email), ct))
+
+            // AZ-4: the users table is under row-level security: work inside the named tenant.
+            await services.GetRequiredService<Bulwark.Erp.Authorization.TenantScope>().EnterAsync(db, tenant.Id, ct);
+            if (await db.Users.IgnoreQueryFilters().AnyAsync(
+                    u => u.TenantId == tenant.Id && u.NormalizedEmail == User.Normalize(email), ct))
             {
                 return false;
             }

@@ -8,9 +8,9 @@ namespace Bulwark.Erp.Authorization;
 /// the EF Core migrations (kept out of the generated migrations so regenerating them cannot lose it), as the
 /// schema owner. Idempotent: every run drops and recreates what it owns.
 /// <list type="bullet">
-/// <item>Row-level security, ENABLE + FORCE, on every table with a <c>TenantId</c> column except the
-/// authentication tables (<c>users</c>, <c>sessions</c>, <c>refresh_tokens</c>, <c>api_keys</c>, <c>mfa_*</c>: login, refresh,
-/// API-key and second-factor authentication find their row by credential before a tenant is known) and <c>audit_*</c> (one global chain): a row is visible and writable
+/// <item>Row-level security, ENABLE + FORCE, on every table with a <c>TenantId</c> column — the authentication tables
+/// (<c>users</c>, <c>sessions</c>, <c>refresh_tokens</c>, <c>api_keys</c>, <c>mfa_*</c>) included — except <c>audit_*</c>
+/// (one global chain): a row is visible and writable
 /// only when its tenant equals the session setting <c>bulwark.tenant_id</c>, which
 /// <see cref="TenantSessionInterceptor"/> sets on every connection the application opens. No setting → no rows.</item>
 /// <item>A policy for the owner role (the one running this) so migrations and the Development seed see all rows.</item>
@@ -19,6 +19,10 @@ namespace Bulwark.Erp.Authorization;
 /// <item><c>bulwark_id_in_other_tenant(table, id)</c> (SECURITY DEFINER): the one deliberate cross-tenant
 /// question, "is this id another tenant's?", for the AZ-6 cross-tenant event; answers a boolean only (NULL for a
 /// table without the policy, which the application role can read across tenants anyway).</item>
+/// <item><c>bulwark_tenant_of_refresh_token(hash)</c>, <c>…_of_mfa_challenge(hash)</c>, <c>…_of_api_key(prefix)</c>
+/// (SECURITY DEFINER): the tenant id of a credential and nothing else, so login-time flows can enter the tenant
+/// (<see cref="TenantScope"/>) before they read the credential's rows; <c>bulwark_revoked_sessions(horizon)</c>: ids and
+/// expiry of every tenant's revoked sessions for the start-up revocation reload (AUTH-6).</item>
 /// </list>
 /// </summary>
 public static class PostgresRowLevelSecurity
@@ -43,7 +47,7 @@ public static class PostgresRowLevelSecurity
                 SELECT c.table_name FROM information_schema.columns c
                 JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
                 WHERE c.table_schema = 'public' AND c.column_name = 'TenantId' AND tb.table_type = 'BASE TABLE'
-                  AND c.table_name NOT IN ('users', 'sessions', 'refresh_tokens', 'api_keys', 'mfa_challenges', 'mfa_recovery_codes') AND c.table_name NOT LIKE 'audit\_%'
+                  AND c.table_name NOT LIKE 'audit\_%'
               LOOP
                 EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t.table_name);
                 EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t.table_name);
@@ -68,11 +72,32 @@ public static class PostgresRowLevelSecurity
               END $fn$;
               REVOKE ALL ON FUNCTION bulwark_id_in_other_tenant(text, uuid) FROM PUBLIC;
 
+              -- AZ-4: a credential found before a tenant is known names its tenant, and nothing else (TenantScope).
+              CREATE OR REPLACE FUNCTION bulwark_tenant_of_refresh_token(token_hash bytea) RETURNS uuid
+                LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+                $fn$ SELECT "TenantId" FROM refresh_tokens WHERE "TokenHash" = token_hash $fn$;
+              CREATE OR REPLACE FUNCTION bulwark_tenant_of_mfa_challenge(token_hash bytea) RETURNS uuid
+                LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+                $fn$ SELECT "TenantId" FROM mfa_challenges WHERE "TokenHash" = token_hash $fn$;
+              CREATE OR REPLACE FUNCTION bulwark_tenant_of_api_key(key_prefix text) RETURNS uuid
+                LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+                $fn$ SELECT "TenantId" FROM api_keys WHERE "Prefix" = key_prefix $fn$;
+              -- AUTH-6: the revoked sessions of every tenant, for the start-up reload of the revocation set: ids and
+              -- expiry only, never the sessions' other columns.
+              CREATE OR REPLACE FUNCTION bulwark_revoked_sessions(horizon timestamptz)
+                RETURNS TABLE ("Id" uuid, "AbsoluteExpiresAt" timestamptz)
+                LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+                $fn$ SELECT s."Id", s."AbsoluteExpiresAt" FROM sessions s
+                     WHERE s."RevokedAt" IS NOT NULL AND s."AbsoluteExpiresAt" > horizon $fn$;
+              REVOKE ALL ON FUNCTION bulwark_tenant_of_refresh_token(bytea), bulwark_tenant_of_mfa_challenge(bytea),
+                bulwark_tenant_of_api_key(text), bulwark_revoked_sessions(timestamptz) FROM PUBLIC;
+
               IF app_exists THEN
                 EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', app);
                 EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %I', app);
                 EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I', app);
-                EXECUTE format('GRANT EXECUTE ON FUNCTION bulwark_id_in_other_tenant(text, uuid) TO %I', app);
+                EXECUTE format('GRANT EXECUTE ON FUNCTION bulwark_id_in_other_tenant(text, uuid), bulwark_tenant_of_refresh_token(bytea), '
+                  || 'bulwark_tenant_of_mfa_challenge(bytea), bulwark_tenant_of_api_key(text), bulwark_revoked_sessions(timestamptz) TO %I', app);
                 EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I FROM %I', '__EFMigrationsHistory', app);
                 -- AUTH-4/DATA-5: key-ring entries are added, never changed by the application.
                 EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM %I', 'data_protection_keys', app);

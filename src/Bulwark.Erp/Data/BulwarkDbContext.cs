@@ -18,12 +18,14 @@ namespace Bulwark.Erp.Data;
 public abstract class BulwarkDbContext : DbContext
 {
     private readonly TimeProvider _time;
+    private readonly ICurrentTenant _tenant;
 
     protected BulwarkDbContext(DbContextOptions options, ICurrentTenant tenant, TimeProvider time)
         : base(options)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         CurrentTenantId = tenant.TenantId;
+        _tenant = tenant;
         _time = time;
         FieldCipher = options.FindExtension<Crypto.FieldEncryptionOptionsExtension>()?.Cipher;
     }
@@ -33,6 +35,12 @@ public abstract class BulwarkDbContext : DbContext
 
     /// <summary>The tenant of this unit of work; EF Core parameterizes the query filter on it.</summary>
     public Guid? CurrentTenantId { get; }
+
+    /// <summary>
+    /// AZ-4: the tenant row-level security sees on this context's connections, read at every open: the principal's, or
+    /// one a credential flow entered later (<see cref="Authorization.TenantScope"/>).
+    /// </summary>
+    internal Guid? SessionTenantId => _tenant.TenantId;
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
 

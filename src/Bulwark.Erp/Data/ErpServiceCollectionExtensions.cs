@@ -32,6 +32,7 @@ public static class ErpServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>, DatabasePasswordValidator>());   // DATA-5
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddHttpContextAccessor();
+        services.TryAddScoped<TenantScope>();   // AZ-4: the tenant a credential flow established
         services.TryAddScoped<ICurrentTenant, HttpCurrentTenant>();
         services.TryAddSingleton(sp => new WriteGate(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.TryAddScoped<UnitOfWork>();
@@ -50,7 +51,7 @@ public static class ErpServiceCollectionExtensions
             services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>((sp, options) =>
                 options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
-                    .AddInterceptors(new TenantSessionInterceptor(sp.GetRequiredService<ICurrentTenant>())));   // AZ-4: RLS tenant setting
+                    .AddInterceptors(TenantSessionInterceptor.Instance));   // AZ-4: RLS tenant setting
             // AUTH-4/DATA-5: every instance reads and writes one Data Protection key ring in the database.
             services.AddDbContext<KeyRing.KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString));
             services.TryAddSingleton(sp => new Bulwark.Security.Crypto.SharedKeyRing(

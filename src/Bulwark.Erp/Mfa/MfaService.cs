@@ -12,7 +12,7 @@ namespace Bulwark.Erp.Mfa;
 /// codes, enrollment. Every "only once" is a conditional UPDATE, so concurrent requests cannot both use the same code,
 /// challenge or recovery code. Methods that write run inside the caller's unit of work (single-writer path).
 /// </summary>
-public sealed class MfaService(BulwarkDbContext db, UnitOfWork unitOfWork, IOptions<MfaOptions> options, TimeProvider time)
+public sealed class MfaService(BulwarkDbContext db, Authorization.TenantScope scope, UnitOfWork unitOfWork, IOptions<MfaOptions> options, TimeProvider time)
 {
     private readonly MfaOptions _options = options.Value;
     private readonly IReadOnlySet<string> _requiredRoles = options.Value.RequiredRoleSet();
@@ -54,6 +54,13 @@ public sealed class MfaService(BulwarkDbContext db, UnitOfWork unitOfWork, IOpti
     {
         var hash = RefreshTokenCodec.Hash(token);
         var now = time.GetUtcNow().UtcDateTime;
+        // AZ-4: the MFA step is anonymous: the challenge token names its tenant, entered before its rows are read.
+        if (!await scope.EnterTenantOfAsync(db, $"SELECT bulwark_tenant_of_mfa_challenge({hash}) AS \"Value\"",
+                db.MfaChallenges.IgnoreQueryFilters().Where(c => c.TokenHash == hash).Select(c => c.TenantId), cancellationToken))
+        {
+            return null;
+        }
+
         var challenge = await db.MfaChallenges.IgnoreQueryFilters().AsNoTracking()
             .FirstOrDefaultAsync(c => c.TokenHash == hash && c.ConsumedAt == null && c.ExpiresAt > now
                                       && c.FailedAttempts < _options.MaxChallengeAttempts, cancellationToken);

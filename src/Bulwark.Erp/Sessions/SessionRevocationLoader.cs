@@ -82,11 +82,22 @@ internal sealed partial class SessionRevocationLoader(IServiceScopeFactory scope
         var sessions = scope.ServiceProvider.GetRequiredService<SessionService>();
         var jwt = jwtOptions.Value;
         var horizon = time.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(jwt.AccessTokenMinutes) - TimeSpan.FromSeconds(jwt.ClockSkewSeconds);
-        // Cross-tenant by design: the revoked set covers every tenant.
-        var revoked = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
-            .Where(s => s.RevokedAt != null && s.AbsoluteExpiresAt > horizon)
-            .ToListAsync(cancellationToken);
-        revocations.Load(revoked.Select(sessions.ToRevoked));
+        // Cross-tenant by design: the revoked set covers every tenant. On PostgreSQL row-level security hides other
+        // tenants' sessions from the application role, so a SECURITY DEFINER function hands over ids and expiry only.
+        var revoked = db is PostgresBulwarkDbContext
+            ? await db.Database.SqlQuery<RevokedRow>($"SELECT * FROM bulwark_revoked_sessions({horizon})").ToListAsync(cancellationToken)
+            : await db.Sessions.IgnoreQueryFilters().AsNoTracking()
+                .Where(s => s.RevokedAt != null && s.AbsoluteExpiresAt > horizon)
+                .Select(s => new RevokedRow { Id = s.Id, AbsoluteExpiresAt = s.AbsoluteExpiresAt })
+                .ToListAsync(cancellationToken);
+        revocations.Load(revoked.Select(r => sessions.ToRevoked(r.Id, r.AbsoluteExpiresAt)));
+    }
+
+    internal sealed class RevokedRow
+    {
+        public Guid Id { get; init; }
+
+        public DateTime AbsoluteExpiresAt { get; init; }
     }
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Error, Message = "Could not load revoked sessions from the database; retrying")]

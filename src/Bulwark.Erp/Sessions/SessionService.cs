@@ -13,6 +13,7 @@ namespace Bulwark.Erp.Sessions;
 /// </summary>
 public sealed class SessionService(
     BulwarkDbContext db,
+    Authorization.TenantScope scope,
     RefreshTokenCodec codec,
     ISessionRevocations revocations,
     IOptions<SessionLifetimeOptions> sessionOptions,
@@ -53,6 +54,7 @@ public sealed class SessionService(
     public async Task<string?> SessionIdOfAsync(string token, CancellationToken cancellationToken)
     {
         var hash = RefreshTokenCodec.Hash(token);
+        await EnterTenantOfAsync(hash, cancellationToken);
         var id = await db.Set<RefreshToken>().IgnoreQueryFilters().AsNoTracking()
             .Where(t => t.TokenHash == hash).Select(t => (Guid?)t.SessionId).FirstOrDefaultAsync(cancellationToken);
         return id?.ToString("N");
@@ -62,8 +64,13 @@ public sealed class SessionService(
     {
         var hash = RefreshTokenCodec.Hash(token);
         var now = time.GetUtcNow().UtcDateTime;
-        // AZ-4: refresh is anonymous, so there is no tenant yet: the token's hash is what selects the
-        // row (and through it the tenant), exactly like the e-mail at login.
+        // AZ-4: refresh is anonymous, so there is no tenant yet: the token's hash names it (enough to enter it, nothing
+        // else), then selects the row under that tenant's row-level security, like the slug and e-mail at login.
+        if (!await EnterTenantOfAsync(hash, cancellationToken))
+        {
+            return RefreshOutcome.Failed("unknown_token");
+        }
+
         var row = await db.Set<RefreshToken>().IgnoreQueryFilters().AsNoTracking()
             .FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (row is null)
@@ -190,9 +197,16 @@ public sealed class SessionService(
     public RevokedSession ToRevoked(Session session)
     {
         ArgumentNullException.ThrowIfNull(session);
+        return ToRevoked(session.Id, session.AbsoluteExpiresAt);
+    }
+
+    /// <inheritdoc cref="ToRevoked(Session)"/>
+    public RevokedSession ToRevoked(Guid sessionId, DateTime absoluteExpiresAt)
+    {
         var jwt = jwtOptions.Value;
-        var until = session.AbsoluteExpiresAt + TimeSpan.FromMinutes(jwt.AccessTokenMinutes) + TimeSpan.FromSeconds(jwt.ClockSkewSeconds);
-        return new RevokedSession(session.Sid, new DateTimeOffset(until, TimeSpan.Zero));
+        var until = DateTime.SpecifyKind(absoluteExpiresAt, DateTimeKind.Utc) + TimeSpan.FromMinutes(jwt.AccessTokenMinutes)
+            + TimeSpan.FromSeconds(jwt.ClockSkewSeconds);
+        return new RevokedSession(sessionId.ToString("N"), new DateTimeOffset(until, TimeSpan.Zero));
     }
 
     private async Task<IReadOnlyList<RevokedSession>> RevokeSessionsAsync(IQueryable<Session> sessions, string reason,
@@ -216,6 +230,11 @@ public sealed class SessionService(
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.SealedSuccessor, (string?)null), cancellationToken);
         return ended.Select(ToRevoked).ToList();
     }
+
+    /// <summary>AZ-4: enters the tenant of the refresh token with this hash; false when there is none.</summary>
+    private Task<bool> EnterTenantOfAsync(byte[] hash, CancellationToken cancellationToken) =>
+        scope.EnterTenantOfAsync(db, $"SELECT bulwark_tenant_of_refresh_token({hash}) AS \"Value\"",
+            db.Set<RefreshToken>().IgnoreQueryFilters().Where(t => t.TokenHash == hash).Select(t => t.TenantId), cancellationToken);
 
     private static RefreshToken NewRow(Session session, Guid id, string token) => new()
     {

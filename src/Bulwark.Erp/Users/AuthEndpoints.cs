@@ -34,13 +34,20 @@ public static class AuthEndpoints
 
     private static async Task<Results<Ok<TokenResponse>, Ok<Mfa.MfaChallengeResponse>>> Login(LoginRequest request, HttpContext http,
         BulwarkDbContext db, PasswordHashing passwords, SignInService signIn, Mfa.MfaService mfa, AccountLockout lockout,
-        ISecurityEvents events, CancellationToken cancellationToken)
+        Authorization.TenantScope scope, ISecurityEvents events, CancellationToken cancellationToken)
     {
         var normalizedEmail = User.Normalize(request.Email!);
-        // Login is the one place that looks a user up before there is a tenant in the principal.
+        // AZ-4: login looks a user up before there is a tenant in the principal: the slug names the tenant, which is
+        // entered first, so row-level security shows that tenant's users only. An unknown slug enters nothing and
+        // runs the same user query (matching nothing): the database work does not tell the cases apart (AUTH-2).
+        var tenantId = await db.Tenants.Where(t => t.Slug == request.Tenant).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
+        if (tenantId is { } known)
+        {
+            await scope.EnterAsync(db, known, cancellationToken);
+        }
+
         var user = await db.Users.IgnoreQueryFilters()
-            .Where(u => u.NormalizedEmail == normalizedEmail
-                        && db.Tenants.Any(t => t.Id == u.TenantId && t.Slug == request.Tenant))
+            .Where(u => u.NormalizedEmail == normalizedEmail && u.TenantId == tenantId)
             .FirstOrDefaultAsync(cancellationToken);
 
         // AUTH-2: unknown user, inactive user, locked account and wrong password take the same path (one full

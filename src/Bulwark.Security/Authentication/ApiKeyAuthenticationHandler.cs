@@ -61,7 +61,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
 
         if (cache.ShouldRecordUse(entry, now))
         {
-            await RecordUseAsync(key.Id, now);
+            await RecordUseAsync(key, now);
         }
 
         var claims = new List<Claim>(3 + key.Scopes.Count)
@@ -90,16 +90,16 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Fail("The API key is not valid.");
     }
 
-    private async Task RecordUseAsync(Guid keyId, DateTimeOffset now)
+    private async Task RecordUseAsync(ApiKeyRecord key, DateTimeOffset now)
     {
         try
         {
-            await store.RecordUseAsync(keyId, now, Context.RequestAborted);
+            await store.RecordUseAsync(key, now, Context.RequestAborted);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The last-used time is bookkeeping: a failed write must not fail an authenticated request.
-            LogUseNotRecorded(Logger, e, keyId);
+            LogUseNotRecorded(Logger, e, key.Id);
         }
     }
 

@@ -7,7 +7,7 @@ public interface IApiKeyStore
     Task<ApiKeyRecord?> FindByPrefixAsync(string prefix, CancellationToken cancellationToken);
 
     /// <summary>Records that the key was used at <paramref name="at"/> (called at most once per resolution interval).</summary>
-    Task RecordUseAsync(Guid keyId, DateTimeOffset at, CancellationToken cancellationToken);
+    Task RecordUseAsync(ApiKeyRecord key, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>

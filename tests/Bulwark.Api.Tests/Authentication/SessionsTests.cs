@@ -87,6 +87,9 @@ public abstract class SessionsTests(BulwarkApiFactory api)
         var sid = Claim(tokens.Access, "sid");
         await using var scope = api.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
+        // AZ-4: outside a request there is no principal; the session's tenant is entered like a credential flow does.
+        await scope.ServiceProvider.GetRequiredService<Bulwark.Erp.Authorization.TenantScope>()
+            .EnterAsync(db, Guid.Parse(Claim(tokens.Access, "tenant")), CancellationToken.None);
         var session = await db.Sessions.IgnoreQueryFilters().SingleAsync(s => s.Id == Guid.ParseExact(sid, "N"));
         Assert.Null(session.RevokedAt);
         Assert.True(session.AbsoluteExpiresAt > DateTime.UtcNow.AddDays(29));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Bulwark.Api.Tests.Audit;
 using Bulwark.Security.Audit;
 using Npgsql;
@@ -21,7 +22,11 @@ public sealed class RowLevelSecurityApiFactory() : BulwarkApiFactory(TestProvide
 public sealed class RowLevelSecurityTests(RowLevelSecurityApiFactory api) : IClassFixture<RowLevelSecurityApiFactory>
 {
     private static readonly string[] TenantTables =
-        ["employees", "accounts", "journal_entries", "journal_lines", "items", "warehouses", "stock_levels", "stock_movements"];
+    [
+        "employees", "accounts", "journal_entries", "journal_lines", "items", "warehouses", "stock_levels", "stock_movements",
+        // The authentication tables too: their flows enter the credential's tenant first (TenantScope).
+        "users", "sessions", "refresh_tokens", "api_keys", "mfa_challenges", "mfa_recovery_codes",
+    ];
 
     [Fact]
     public async Task TheApp_ServesItsTenant_AsTheApplicationRole_AndAnotherTenantsIdIs404AndAudited()
@@ -63,6 +68,74 @@ public sealed class RowLevelSecurityTests(RowLevelSecurityApiFactory api) : ICla
         var error = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(app,
             $"UPDATE items SET \"TenantId\" = '{rival}' WHERE \"Id\" = (SELECT \"Id\" FROM items LIMIT 1) RETURNING 1"));
         Assert.Equal("42501", error.SqlState);
+    }
+
+    [Fact]
+    public async Task CredentialLookups_AsTheAppRole_NameTheTenantOnly_AndTheCredentialsOwnRowsStayHidden()
+    {
+        // A live session of each tenant: the demo admin's and the rival admin's refresh tokens.
+        using var demoClient = await api.ClientForAsync("admin");
+        using var rivalClient = await api.ClientForAsync("admin", "rival");
+        var (demo, rival) = await TenantsAsync();
+        await using var owner = new NpgsqlConnection(api.SuperuserConnectionString);
+        await owner.OpenAsync();
+        var hashes = new Dictionary<Guid, byte[]>();
+        await using (var command = new NpgsqlCommand("SELECT DISTINCT ON (\"TenantId\") \"TenantId\", \"TokenHash\" FROM refresh_tokens", owner))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                hashes[reader.GetGuid(0)] = (byte[])reader[1];
+            }
+        }
+
+        await using var app = new NpgsqlConnection(api.AppConnectionString);
+        await app.OpenAsync();
+        Assert.Equal(0L, await ScalarAsync(app, "SELECT count(*) FROM refresh_tokens"));
+        Assert.Equal(demo, await TenantOfAsync(app, "bulwark_tenant_of_refresh_token", hashes[demo]));
+        Assert.Equal(rival, await TenantOfAsync(app, "bulwark_tenant_of_refresh_token", hashes[rival]));
+        Assert.Null(await TenantOfAsync(app, "bulwark_tenant_of_refresh_token", new byte[32]));
+        Assert.Null(await TenantOfAsync(app, "bulwark_tenant_of_mfa_challenge", hashes[demo]));   // another kind's digest: nothing
+        Assert.Null(await TenantOfAsync(app, "bulwark_tenant_of_api_key", "no-such-prefix"));
+
+        // Entering the tenant the lookup named shows that tenant's credential rows, never the other's.
+        await ScalarAsync(app, $"SELECT length(set_config('bulwark.tenant_id', '{demo}', false))");
+        Assert.True(await ScalarAsync(app, "SELECT count(*) FROM refresh_tokens") > 0);
+        Assert.Equal(0L, await ScalarAsync(app, $"SELECT count(*) FROM users WHERE \"TenantId\" = '{rival}'"));
+        Assert.Equal(0L, await ScalarAsync(app, $"SELECT count(*) FROM sessions WHERE \"TenantId\" = '{rival}'"));
+
+        // The revocation reload function hands over ids and expiry only.
+        await using var columns = new NpgsqlCommand("SELECT * FROM bulwark_revoked_sessions(now()) LIMIT 0", app);
+        await using var schema = await columns.ExecuteReaderAsync();
+        Assert.Equal(["Id", "AbsoluteExpiresAt"], Enumerable.Range(0, schema.FieldCount).Select(schema.GetName));
+    }
+
+    [Fact]
+    public async Task RevokedSessions_OfEveryTenant_AreReloadedAtStart_AsTheAppRole()
+    {
+        // A rival session is logged out (revoked); a fresh host, connecting as the application role only, must refuse
+        // that session's access token from its first request (AUTH-6 start-up reload across tenants) and accept a live one.
+        using var client = api.CreateClient();
+        var revoked = await LoginAsync(client, "rival");
+        var live = await LoginAsync(client, "rival");
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/logout");
+        logout.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", revoked);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(logout)).StatusCode);
+
+        await using var fresh = api.WithWebHostBuilder(_ => { });
+        using var after = fresh.CreateClient();
+        after.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", revoked);
+        await ProblemAssert.IsProblemAsync(await after.GetAsync("/api/v1/tenants/current"), HttpStatusCode.Unauthorized);
+        after.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", live);
+        Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/api/v1/tenants/current")).StatusCode);
+    }
+
+    private static async Task<string> LoginAsync(HttpClient client, string tenant)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/login",
+            new { tenant, email = $"admin@{tenant}.example", password = BulwarkApiFactory.DemoPassword });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString()!;
     }
 
     [Theory]
@@ -120,6 +193,13 @@ public sealed class RowLevelSecurityTests(RowLevelSecurityApiFactory api) : ICla
         }
 
         return (ids["demo"], ids["rival"]);
+    }
+
+    private static async Task<Guid?> TenantOfAsync(NpgsqlConnection connection, string function, object key)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {function}(@key)", connection);
+        command.Parameters.AddWithValue("key", key);
+        return await command.ExecuteScalarAsync() is Guid id ? id : null;
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
