@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Bulwark benchmark harness (issue 7). One command:
 #
-#   bench/run.sh [--rounds N] [--duration SECONDS] [--connections C] [--seed-items N] [--no-scaled] [--out FILE]
+#   bench/run.sh [--rounds N] [--duration SECONDS] [--connections C] [--seed-items N] [--no-scaled] [--no-embedded] [--out FILE]
 #
 # Builds Release, starts on loopback (all in a temp folder, stopped by PID at the end):
 #   - "api": the real API, embedded mode (SQLite + in-memory state), rate limits raised far above the load
 #     (every tier is still evaluated on every request) — throughput scenarios;
 #   - "flood": the real API at default limits (429 path), "ban": the real API at defaults with 127.0.0.1
 #     banned by an attack signature (ban path), both on a copy of the seeded data folder;
-#   - "bare": bench/Bulwark.Bench.Bare, the same item-list query with no security middleware.
+#   - "bare": bench/Bulwark.Bench.Bare, the same item-list query with no security middleware (scaled mode: "bare-pg",
+#     the same on the scaled mode's PostgreSQL database).
 # Seeds 10,000 items, 1,000 employees and 10,000 journal entries through the API, then runs every scenario
 # with wrk for fixed durations in alternating rounds (bare and secured interleaved in each round, so drift
 # on this shared machine hits both) and writes the markdown report (ratios to bare, medians over rounds).
@@ -28,6 +29,7 @@ SEED_EMPLOYEES=1000
 SEED_ENTRIES=10000
 OUT=bench/RESULTS.md
 SCALED=1
+EMBEDDED=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --seed-entries) SEED_ENTRIES=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --no-scaled) SCALED=0; shift ;;
+    --no-embedded) EMBEDDED=0; shift ;;   # scaled mode only (quicker iterations on the scaled path)
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -112,6 +115,42 @@ login() {   # port -> access token of admin@demo.example
     python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])'
 }
 
+# RL-4: the allow-list is the off switch of the limiter + ban check (the limits-off instances, issue 6).
+NOLIMIT=(Bulwark__RateLimiting__AllowList__0=127.0.0.1)
+LIST="/api/v1/items?page=1&pageSize=50"
+RESULTS=$TMP/results.jsonl
+MODE=embedded
+: >"$RESULTS"
+rss_sampler() {   # pid outfile: max VmRSS in kB while running
+  local max=0 v
+  while kill -0 "$1" 2>/dev/null; do
+    v=$(awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+    if [[ ${v:-0} -gt $max ]]; then max=$v; echo "$max" >"$2.tmp" && mv -f "$2.tmp" "$2"; fi
+    sleep 0.5
+  done
+}
+run_wrk() {   # round scenario instance url [wrk args...]
+  local round=$1 scenario=$2 instance=$3 url=$4; shift 4
+  local out=$TMP/wrk-$round-$scenario.txt rssfile=$TMP/rss-$round-$scenario
+  echo 0 >"$rssfile"
+  rss_sampler "${PID[$instance]}" "$rssfile" & local sampler=$!
+  local counting=""
+  if [[ $MODE == scaled && $instance != bare* ]]; then counting=1; redis-cli -p "$REDIS_PORT" CONFIG RESETSTAT >/dev/null; fi
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$out" 2>&1 || true
+  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+  local calls=""
+  # Round trips of the request path: EVAL/EVALSHA (commands run inside a script are not round trips).
+  if [[ -n $counting ]]; then calls=$(redis-cli -p "$REDIS_PORT" INFO commandstats |
+    awk -F'[:=,]' '/^cmdstat_(eval|evalsha):/ {n += $3} END {print n + 0}'); fi
+  python3 bench/report.py parse "$out" | python3 -c '
+import json,sys
+r=json.load(sys.stdin); r.update(mode=sys.argv[4], round=int(sys.argv[1]), scenario=sys.argv[2], rss_mb=int(sys.argv[3] or 0)/1024 or None)
+if sys.argv[5] and r.get("requests"): r["redis_calls_per_request"] = int(sys.argv[5]) / r["requests"]
+print(json.dumps(r))' "$round" "$scenario" "$(cat "$rssfile" 2>/dev/null || echo 0)" "$MODE" "$calls" >>"$RESULTS"
+  log "round $round $scenario: $(tail -n1 "$RESULTS")"
+}
+
+if [[ $EMBEDDED == 1 ]]; then   # ---- embedded mode (unindented) ----
 log "starting the API (embedded mode) and seeding"
 mkdir -p "$TMP/data-api"
 start_api api "$TMP/data-api" "${RAISED[@]}"
@@ -132,8 +171,11 @@ start_api ban "$TMP/data-ban"
 # Issue 6: the cost of the limiter + ban check, as a ratio to the same endpoint with them switched off. RL-4's allow-list
 # is the product's own off switch: an allow-listed address is charged no tier and checked against no ban list.
 cp -a "$TMP/data-api" "$TMP/data-nolimit"
-NOLIMIT=(Bulwark__RateLimiting__AllowList__0=127.0.0.1)
 start_api nolimit "$TMP/data-nolimit" "${RAISED[@]}" "${NOLIMIT[@]}"
+# The create scenario writes to its own copy: the list instances (and the bare endpoint, which reads data-api) keep the
+# same 10,000 items in every round, so no list figure is compared across different table sizes.
+cp -a "$TMP/data-api" "$TMP/data-create"
+start_api create "$TMP/data-create" "${RAISED[@]}"
 PORT[bare]=$(free_port)
 dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare]}" --Database "$TMP/data-api/bulwark.db" --Tenant "$TENANT" \
   >"$TMP/bare.log" 2>&1 &
@@ -156,43 +198,11 @@ curl -s -o /dev/null -A 'sqlmap/1.8#stable (https://sqlmap.org)' "http://127.0.0
 BAN_STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[ban]}/health/live" || true)
 log "ban instance answers $BAN_STATUS after an attack signature"
 
-RESULTS=$TMP/results.jsonl
-MODE=embedded
-: >"$RESULTS"
-rss_sampler() {   # pid outfile: max VmRSS in kB while running
-  local max=0 v
-  while kill -0 "$1" 2>/dev/null; do
-    v=$(awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
-    if [[ ${v:-0} -gt $max ]]; then max=$v; echo "$max" >"$2.tmp" && mv -f "$2.tmp" "$2"; fi
-    sleep 0.5
-  done
-}
-run_wrk() {   # round scenario instance url [wrk args...]
-  local round=$1 scenario=$2 instance=$3 url=$4; shift 4
-  local out=$TMP/wrk-$round-$scenario.txt rssfile=$TMP/rss-$round-$scenario
-  echo 0 >"$rssfile"
-  rss_sampler "${PID[$instance]}" "$rssfile" & local sampler=$!
-  local counting=""
-  if [[ $MODE == scaled && $instance != bare ]]; then counting=1; redis-cli -p "$REDIS_PORT" CONFIG RESETSTAT >/dev/null; fi
-  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" "$url" >"$out" 2>&1 || true
-  kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
-  local calls=""
-  # Round trips of the request path: EVAL/EVALSHA (commands run inside a script are not round trips).
-  if [[ -n $counting ]]; then calls=$(redis-cli -p "$REDIS_PORT" INFO commandstats |
-    awk -F'[:=,]' '/^cmdstat_(eval|evalsha):/ {n += $3} END {print n + 0}'); fi
-  python3 bench/report.py parse "$out" | python3 -c '
-import json,sys
-r=json.load(sys.stdin); r.update(mode=sys.argv[4], round=int(sys.argv[1]), scenario=sys.argv[2], rss_mb=int(sys.argv[3] or 0)/1024 or None)
-if sys.argv[5] and r.get("requests"): r["redis_calls_per_request"] = int(sys.argv[5]) / r["requests"]
-print(json.dumps(r))' "$round" "$scenario" "$(cat "$rssfile" 2>/dev/null || echo 0)" "$MODE" "$calls" >>"$RESULTS"
-  log "round $round $scenario: $(tail -n1 "$RESULTS")"
-}
-
 API=http://127.0.0.1:${PORT[api]}
-LIST="/api/v1/items?page=1&pageSize=50"
 log "warm-up"
 BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$API$LIST" >/dev/null
 wrk -t2 -c8 -d3s "http://127.0.0.1:${PORT[bare]}/items?page=1&pageSize=50" >/dev/null
+BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[nolimit]}$LIST" >/dev/null
 # The flood instance must already be over its limit when the 429 path is measured.
 for _ in $(seq 1 300); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${PORT[flood]}$LIST") == 429 ]] && break
@@ -207,7 +217,7 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk "$round" bare-get bare "http://127.0.0.1:${PORT[bare]}/items/$ITEM"
   run_wrk "$round" get api "$API/api/v1/items/$ITEM" -s bench/wrk/auth.lua
   export BENCH_RUN=$round
-  run_wrk "$round" create api "$API/api/v1/items" -s bench/wrk/create.lua
+  run_wrk "$round" create create "http://127.0.0.1:${PORT[create]}/api/v1/items" -s bench/wrk/create.lua
   run_wrk "$round" health api "$API/health/live"
   run_wrk "$round" health-limits-off nolimit "http://127.0.0.1:${PORT[nolimit]}/health/live"
   run_wrk "$round" list-limits-off nolimit "http://127.0.0.1:${PORT[nolimit]}$LIST" -s bench/wrk/auth.lua
@@ -227,6 +237,7 @@ import json,sys
 r=json.load(sys.stdin); r.update(mode="embedded", round=int(sys.argv[1]), scenario="login-burst (concurrent)")
 print(json.dumps(r))' "$round" >>"$RESULTS"
 done
+fi   # ---- end of embedded mode ----
 
 if [[ $SCALED == 1 ]]; then
   log "scaled mode: throwaway PostgreSQL and Redis"
@@ -255,20 +266,35 @@ if [[ $SCALED == 1 ]]; then
   SCALED_NOLIMIT=http://127.0.0.1:${PORT[scaled-nolimit]}
   ITEM=$(curl -fsS "$SCALED_API/api/v1/items?pageSize=1" -H "Authorization: Bearer $TOKEN" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  # The scaled mode's baseline: the same bare endpoint on the same PostgreSQL database (the owner's connection: no
+  # row-level security, which is part of what the secured figure pays for).
+  SCALED_TENANT=$(curl -fsS "$SCALED_API/api/v1/tenants/current" -H "Authorization: Bearer $TOKEN" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  PORT[bare-pg]=$(free_port)
+  dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare-pg]}" --Tenant "$SCALED_TENANT" \
+    --Postgres "Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_owner;Password=$PGOWNERPASS" \
+    >"$TMP/bare-pg.log" 2>&1 &
+  PID[bare-pg]=$!
+  PIDS+=("$!")
+  wait_http "http://127.0.0.1:${PORT[bare-pg]}/items?pageSize=1"
+  wrk -t2 -c8 -d3s "http://127.0.0.1:${PORT[bare-pg]}/items?page=1&pageSize=50" >/dev/null
   BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_API$LIST" >/dev/null
+  BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_NOLIMIT$LIST" >/dev/null
   MODE=scaled
   for round in $(seq 1 "$ROUNDS"); do
     export BENCH_TOKEN
     BENCH_TOKEN=$(login "${PORT[scaled]}")
-    run_wrk "$round" bare-list bare "http://127.0.0.1:${PORT[bare]}/items?page=1&pageSize=50"
+    run_wrk "$round" bare-list bare-pg "http://127.0.0.1:${PORT[bare-pg]}/items?page=1&pageSize=50"
     run_wrk "$round" list scaled "$SCALED_API$LIST" -s bench/wrk/auth.lua
+    run_wrk "$round" list-limits-off scaled-nolimit "$SCALED_NOLIMIT$LIST" -s bench/wrk/auth.lua
     run_wrk "$round" get scaled "$SCALED_API/api/v1/items/$ITEM" -s bench/wrk/auth.lua
-    export BENCH_RUN=s$round
-    run_wrk "$round" create scaled "$SCALED_API/api/v1/items" -s bench/wrk/create.lua
     run_wrk "$round" health scaled "$SCALED_API/health/live"
     run_wrk "$round" health-limits-off scaled-nolimit "$SCALED_NOLIMIT/health/live"
-    run_wrk "$round" list-limits-off scaled-nolimit "$SCALED_NOLIMIT$LIST" -s bench/wrk/auth.lua
     run_wrk "$round" list-401 scaled "$SCALED_API$LIST"
+    # Last: both scaled instances and the bare endpoint share one database, so the rows it adds must not fall between
+    # two list figures of one round (the next round's list scenarios all see them alike).
+    export BENCH_RUN=s$round
+    run_wrk "$round" create scaled "$SCALED_API/api/v1/items" -s bench/wrk/create.lua
   done
 fi
 
@@ -282,7 +308,7 @@ fi
   echo "Seeded through the API: $SEED_ITEMS items, $SEED_EMPLOYEES employees, $SEED_ENTRIES journal entries (demo tenant)."
   echo "Ratios are per round (bare and secured measured minutes apart in the same run), then the median over rounds."
   echo "Scaled mode: the API on PostgreSQL $(basename "$(dirname "${PGBIN:-/x/none/bin}")") (application role) + Redis $(redis-server --version 2>/dev/null | awk '{print $3}' | cut -d= -f2) on this machine;"
-  echo "its bare-list row is the same SQLite bare endpoint (the baseline of both modes). Plain HTTP on loopback: no TLS cost in any figure."
+  echo "its bare-list row is the same bare endpoint on the same PostgreSQL database (owner connection, no row-level security). Plain HTTP on loopback: no TLS cost in any figure."
 } >"$TMP/header.md"
 python3 bench/report.py table "$RESULTS" "$TMP/header.md" >"$OUT"
 mkdir -p bench/results

@@ -6,19 +6,36 @@ using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-// The bare baseline of bench/run.sh: the product's own list query (ItemService.ListAsync over the same SQLite file,
+// The bare baseline of bench/run.sh: the product's own list query (ItemService.ListAsync over the same database,
 // tenant query filter included, source-generated JSON) behind a minimal endpoint, with none of Bulwark's
 // middleware: no ban check, rate limiting, headers, CORS, authentication, authorization, validation or audit.
 // Every secured figure in bench/RESULTS.md is a ratio to this endpoint measured in the same run.
+//   --Database <sqlite file>        the embedded mode's baseline (read-only);
+//   --Postgres <connection string>  the scaled mode's baseline on the same PostgreSQL database (as the schema owner,
+//                                   whose policy sees every row: no row-level security, no tenant setting per connection).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
-var database = builder.Configuration["Database"] ?? throw new InvalidOperationException("--Database <sqlite file> is required");
+var sqlite = builder.Configuration["Database"];
+var postgres = builder.Configuration["Postgres"];
+if (sqlite is null == postgres is null)
+{
+    throw new InvalidOperationException("one of --Database <sqlite file> or --Postgres <connection string> is required");
+}
+
 var tenant = Guid.Parse(builder.Configuration["Tenant"] ?? throw new InvalidOperationException("--Tenant <guid> is required"));
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ICurrentTenant>(new FixedTenant(tenant));
-builder.Services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>(options =>
-    options.UseSqlite($"Data Source={database};Mode=ReadOnly;Pooling=True"));
+if (postgres is not null)
+{
+    builder.Services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>(options => options.UseNpgsql(postgres));
+}
+else
+{
+    builder.Services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>(options =>
+        options.UseSqlite($"Data Source={sqlite};Mode=ReadOnly;Pooling=True"));
+}
+
 builder.Services.AddSingleton(new WriteGate(new DatabaseOptions()));
 builder.Services.AddScoped<UnitOfWork>();
 builder.Services.AddSingleton<RichTextSanitizer>();
