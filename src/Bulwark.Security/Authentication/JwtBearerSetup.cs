@@ -11,7 +11,7 @@ namespace Bulwark.Security.Authentication;
 /// response (<c>IncludeErrorDetails = false</c>); tokens are read from the Authorization header only,
 /// never from the query string.
 /// </summary>
-internal sealed class JwtBearerSetup(SigningKeyStore keys, IOptions<JwtOptions> jwtOptions)
+internal sealed class JwtBearerSetup(SigningKeyStore keys, VerifiedSignatureCache verifiedTokens, IOptions<JwtOptions> jwtOptions)
     : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
@@ -22,6 +22,9 @@ internal sealed class JwtBearerSetup(SigningKeyStore keys, IOptions<JwtOptions> 
         options.MapInboundClaims = false;
         options.RequireHttpsMetadata = true;
         options.SaveToken = false;
+        // AUTH-4: the library's JWT handler, skipping only the repeated ECDSA check of bytes it already verified.
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(verifiedTokens);
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,

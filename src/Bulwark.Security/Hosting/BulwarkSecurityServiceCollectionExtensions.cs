@@ -112,6 +112,8 @@ public static class BulwarkSecurityServiceCollectionExtensions
         // AUTH-3: account lockout limits.
         services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Validation.RichTextSanitizer>();
+        services.TryAddSingleton(sp => new VerifiedSignatureCache(() => sp.GetRequiredService<SigningKeyStore>().ValidationKeys,
+            sp.GetRequiredService<TimeProvider>()));   // AUTH-4: one verification per token and instance
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
 
         // AUTH-5/AUTH-6: session lifetimes, refresh-token sealing, the revoked-session set.
