@@ -106,32 +106,4 @@ public sealed class PasswordChangeTests(SqliteApiFactory api) : IClassFixture<Sq
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
     }
-
-    [Fact]
-    public async Task CreateAdmin_TakesThePasswordFromTheEnvironment_NeverFromArgv_AndAppliesThePasswordRules()
-    {
-        var settings = new Dictionary<string, string?> { ["BULWARK_ADMIN_PASSWORD"] = NewPassword };
-        var (argvExit, argvOutput) = await CliProcess.RunWithAsync(api.Database, settings,
-            "create-admin", "--tenant", "acme", "--email", "root@acme.example", "--password", NewPassword);
-        Assert.Equal(2, argvExit);
-        Assert.Contains("refused", argvOutput, StringComparison.Ordinal);
-
-        var (weakExit, weakOutput) = await CliProcess.RunWithAsync(api.Database,
-            new Dictionary<string, string?> { ["BULWARK_ADMIN_PASSWORD"] = "qwerty123456" },
-            "create-admin", "--tenant", "acme", "--email", "root@acme.example");
-        Assert.Equal(2, weakExit);
-        Assert.Contains("password", weakOutput, StringComparison.Ordinal);
-
-        var (exit, output) = await CliProcess.RunWithAsync(api.Database, settings, "create-admin", "--tenant", "acme", "--email", "root@acme.example");
-        Assert.True(exit == 0, output);
-        var (againExit, _) = await CliProcess.RunWithAsync(api.Database, settings, "create-admin", "--tenant", "acme", "--email", "root@acme.example");
-        Assert.Equal(1, againExit);
-
-        using var client = api.CreateClient();
-        using var login = await client.PostAsJsonAsync("/api/v1/auth/login",
-            new { tenant = "acme", email = "root@acme.example", password = NewPassword });
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-        Assert.Equal("admin", TokenForge.Decode(token).GetProperty("roles").EnumerateArray().Single().GetString());
-    }
 }
