@@ -41,19 +41,24 @@ public static class ErpServiceCollectionExtensions
 
         if (database.IsSqlite)
         {
+            // Issue 7: the options are built once (every input is a singleton), not per request scope: building them
+            // was most of what an anonymous request allocated, as any scoped service taking the context builds it.
             services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>((sp, options) =>
                 options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName))
                     .UseBulwarkAudit(sp)
-                    .UseBulwarkFieldEncryption(sp));   // DATA-1
+                    .UseBulwarkFieldEncryption(sp),   // DATA-1
+                optionsLifetime: ServiceLifetime.Singleton);
         }
         else
         {
             services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>((sp, options) =>
                 options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
-                    .AddInterceptors(TenantSessionInterceptor.Instance));   // AZ-4: RLS tenant setting
+                    .AddInterceptors(TenantSessionInterceptor.Instance),   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
+                optionsLifetime: ServiceLifetime.Singleton);   // issue 7: built once, as above
             // AUTH-4/DATA-5: every instance reads and writes one Data Protection key ring in the database.
-            services.AddDbContext<KeyRing.KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString));
+            services.AddDbContext<KeyRing.KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString),
+                optionsLifetime: ServiceLifetime.Singleton);
             services.TryAddSingleton(sp => new Bulwark.Security.Crypto.SharedKeyRing(
                 new Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.EntityFrameworkCoreXmlRepository<KeyRing.KeyRingDbContext>(
                     sp, sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));

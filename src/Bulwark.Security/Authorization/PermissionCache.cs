@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Bulwark.Security.Authorization;
@@ -76,15 +77,19 @@ internal sealed class InMemoryPermissionInvalidation(PermissionCache cache) : IP
 }
 
 /// <summary>AZ-2: cache first, then the application's <see cref="IPermissionSource"/>.</summary>
-internal sealed class CachingPermissionResolver(PermissionCache cache, IPermissionSource source) : IPermissionResolver
+internal sealed class CachingPermissionResolver(PermissionCache cache, IServiceProvider services) : IPermissionResolver
 {
+    // Issue 7: the source (and the DbContext behind it) is resolved on a cache miss only. The framework builds every
+    // authorization handler, and so this resolver, for every request, anonymous ones included.
+    private IPermissionSource Source => services.GetRequiredService<IPermissionSource>();
+
     public async ValueTask<CallerPermissions> ResolveAsync(Authentication.CallerContext caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (!cache.TryGet(caller.TenantId, caller.UserId, out var permissions))
         {
             var generation = cache.Generation(caller.TenantId, caller.UserId);
-            permissions = await source.LoadAsync(caller.TenantId, caller.UserId, cancellationToken);
+            permissions = await Source.LoadAsync(caller.TenantId, caller.UserId, cancellationToken);
             cache.Set(caller.TenantId, caller.UserId, generation, permissions);
         }
 
