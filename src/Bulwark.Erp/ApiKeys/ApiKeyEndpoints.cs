@@ -94,7 +94,7 @@ public static class ApiKeyEndpoints
             query = query.Where(k => k.RevokedAt == null && k.ExpiresAt > now);
         }
 
-        return TypedResults.Ok(await query.ToPageAsync(page, Sort,
+        return TypedResults.Ok(await query.ToPageAsync(db, page, Sort,
             k => new ApiKeyResponse(k.Id, k.Name, k.Prefix, k.Permissions, k.CreatedByUserId, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt),
             cancellationToken));
     }

@@ -91,7 +91,7 @@ public static class AuditEventEndpoints
                 : query.Where(e => e.Resource == resource);
         }
 
-        var rows = await query.ToPageAsync(page, Sort, ToRow, cancellationToken);
+        var rows = await query.ToPageAsync(db, page, Sort, ToRow, cancellationToken);
         return TypedResults.Ok(new PagedResult<AuditEventResponse>(
             rows.Items.Select(r => r.ToResponse()).ToList(), rows.Page, rows.PageSize, rows.TotalCount));
     }

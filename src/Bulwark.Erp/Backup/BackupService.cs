@@ -221,12 +221,12 @@ public sealed class BackupService(BulwarkDbContext appDb, OwnerDbContexts owners
         {
             var options = new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql(connection);
             AddEncryption(options);
-            return new PostgresBulwarkDbContext(options.Options, NoTenant.Instance, time) { PreserveStamps = true };
+            return new PostgresBulwarkDbContext(options.Options) { PreserveStamps = true };   // no tenant; no stamps, so no clock
         }
 
         var sqlite = new DbContextOptionsBuilder<SqliteBulwarkDbContext>().UseSqlite(connection);
         AddEncryption(sqlite);
-        return new SqliteBulwarkDbContext(sqlite.Options, NoTenant.Instance, time) { PreserveStamps = true };
+        return new SqliteBulwarkDbContext(sqlite.Options) { PreserveStamps = true };
     }
 
     private void AddEncryption(DbContextOptionsBuilder options) => options.UseBulwarkFieldEncryption(cipher);   // blind indexes recomputed, values re-sealed

@@ -17,24 +17,61 @@ namespace Bulwark.Erp.Data;
 /// </summary>
 public abstract class BulwarkDbContext : DbContext
 {
-    private readonly TimeProvider _time;
-    private readonly ICurrentTenant _tenant;
+    private TimeProvider _time = TimeProvider.System;
+    private ICurrentTenant _tenant = NoTenant.Instance;
 
-    protected BulwarkDbContext(DbContextOptions options, ICurrentTenant tenant, TimeProvider time)
+    /// <summary>
+    /// One constructor, as the context pool (issue 7) requires: an instance has no tenant (reads empty) and the system
+    /// clock until <see cref="Bind"/> gives it the scope's.
+    /// </summary>
+    protected BulwarkDbContext(DbContextOptions options)
         : base(options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        FieldCipher = options.FindExtension<Crypto.FieldEncryptionOptionsExtension>()?.Cipher;
+    }
+
+    /// <summary>
+    /// AZ-4: binds this unit of work to the resolving scope's tenant and clock. A pooled instance is bound on every
+    /// lease (<see cref="ErpServiceCollectionExtensions"/>), before any query, so it never keeps a previous scope's tenant.
+    /// </summary>
+    internal void Bind(ICurrentTenant tenant, TimeProvider time)
+    {
         ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(time);
         CurrentTenantId = tenant.TenantId;
         _tenant = tenant;
         _time = time;
-        FieldCipher = options.FindExtension<Crypto.FieldEncryptionOptionsExtension>()?.Cipher;
+    }
+
+    /// <summary>AZ-4: a returned (pooled) or disposed context keeps no tenant: leased without a binding it reads empty.</summary>
+    public override void Dispose()
+    {
+        Unbind();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public override async ValueTask DisposeAsync()
+    {
+        Unbind();
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Unbind()
+    {
+        CurrentTenantId = null;
+        _tenant = NoTenant.Instance;
+        _time = TimeProvider.System;
     }
 
     /// <summary>DATA-1: the cipher the encrypted columns of this context's model are bound to (null at design time).</summary>
     internal Bulwark.Security.Crypto.FieldCipher? FieldCipher { get; }
 
     /// <summary>The tenant of this unit of work; EF Core parameterizes the query filter on it.</summary>
-    public Guid? CurrentTenantId { get; }
+    public Guid? CurrentTenantId { get; private set; }
 
     /// <summary>
     /// AZ-4: the tenant row-level security sees on this context's connections, read at every open: the principal's, or
@@ -185,13 +222,24 @@ public abstract class BulwarkDbContext : DbContext
 }
 
 /// <summary>SQLite flavour (embedded mode); carries <c>Data/Migrations/Sqlite</c>.</summary>
-public sealed class SqliteBulwarkDbContext(DbContextOptions<SqliteBulwarkDbContext> options, ICurrentTenant tenant, TimeProvider time)
-    : BulwarkDbContext(options, tenant, time);
+public sealed class SqliteBulwarkDbContext : BulwarkDbContext
+{
+    /// <summary>The pool's (and every other) constructor: no tenant until bound (issue 7).</summary>
+    public SqliteBulwarkDbContext(DbContextOptions<SqliteBulwarkDbContext> options)
+        : base(options)
+    {
+    }
+}
 
 /// <summary>PostgreSQL flavour (scaled mode); carries <c>Data/Migrations/Postgres</c>.</summary>
-public sealed class PostgresBulwarkDbContext(DbContextOptions<PostgresBulwarkDbContext> options, ICurrentTenant tenant, TimeProvider time)
-    : BulwarkDbContext(options, tenant, time)
+public sealed class PostgresBulwarkDbContext : BulwarkDbContext
 {
+    /// <summary>The pool's (and every other) constructor: no tenant until bound (issue 7).</summary>
+    public PostgresBulwarkDbContext(DbContextOptions<PostgresBulwarkDbContext> options)
+        : base(options)
+    {
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -41,21 +41,21 @@ public static class ErpServiceCollectionExtensions
 
         if (database.IsSqlite)
         {
-            // Issue 7: the options are built once (every input is a singleton), not per request scope: building them
-            // was most of what an anonymous request allocated, as any scoped service taking the context builds it.
-            services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>((sp, options) =>
+            // Issue 7: pooled contexts on options built once (every input is a singleton). Building the options and a
+            // fresh context's internal services per request scope was most of what a request allocated.
+            services.AddPooledDbContextFactory<SqliteBulwarkDbContext>((sp, options) =>
                 options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName))
                     .UseBulwarkAudit(sp)
-                    .UseBulwarkFieldEncryption(sp),   // DATA-1
-                optionsLifetime: ServiceLifetime.Singleton);
+                    .UseBulwarkFieldEncryption(sp));   // DATA-1
+            services.AddScoped<BulwarkDbContext>(Lease<SqliteBulwarkDbContext>);
         }
         else
         {
-            services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>((sp, options) =>
+            services.AddPooledDbContextFactory<PostgresBulwarkDbContext>((sp, options) =>   // issue 7: pooled, as above
                 options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
-                    .AddInterceptors(TenantSessionInterceptor.Instance),   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
-                optionsLifetime: ServiceLifetime.Singleton);   // issue 7: built once, as above
+                    .AddInterceptors(TenantSessionInterceptor.Instance));   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
+            services.AddScoped<BulwarkDbContext>(Lease<PostgresBulwarkDbContext>);
             // AUTH-4/DATA-5: every instance reads and writes one Data Protection key ring in the database.
             services.AddDbContext<KeyRing.KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString),
                 optionsLifetime: ServiceLifetime.Singleton);
@@ -103,6 +103,19 @@ public static class ErpServiceCollectionExtensions
         services.AddTransient<DatabaseInitializer>();
         services.AddTransient<Seeding.DemoSeeder>();
         return builder;
+    }
+
+    /// <summary>
+    /// Issue 7 / AZ-4: the request scope's context, leased from the pool and bound to this scope's tenant and clock
+    /// before anything can query it; disposing the scope returns it (EF Core resets its change tracker and settings).
+    /// </summary>
+    private static BulwarkDbContext Lease<TContext>(IServiceProvider services)
+        where TContext : BulwarkDbContext
+    {
+        var db = services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
+        db.Bind(services.GetRequiredService<ICurrentTenant>(), services.GetRequiredService<TimeProvider>());
+        services.GetRequiredService<AuditPending>().Reset(db);   // LOG-3: no audit event outlives the unit of work that described it
+        return db;
     }
 
     /// <summary>The configured SQLite connection, or <c>bulwark.db</c> in the data folder; 30 s busy timeout.</summary>

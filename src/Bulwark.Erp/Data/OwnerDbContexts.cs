@@ -28,7 +28,9 @@ public sealed class OwnerDbContexts(IOptions<DatabaseOptions> options, IServiceP
         var builder = new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql(ownerConnection);
         Audit.AuditServiceCollectionExtensions.UseBulwarkAudit(builder, services);   // LOG-3: its changes are audited too
         Crypto.FieldEncryptionDbContextOptionsExtensions.UseBulwarkFieldEncryption(builder, services);   // DATA-1: the seed writes employees
-        return new PostgresBulwarkDbContext(builder.Options, NoTenant.Instance, services.GetRequiredService<TimeProvider>());
+        var db = new PostgresBulwarkDbContext(builder.Options);
+        db.Bind(NoTenant.Instance, services.GetRequiredService<TimeProvider>());
+        return db;
     }
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed partial class EmployeeService(BulwarkDbContext db, UnitOfWork unit
             query = query.Where(e => e.ManagerId == managerId);
         }
 
-        return query.ToPageAsync(page, Sort, Projection(includeSensitive), cancellationToken);
+        return query.ToPageAsync(db, page, Sort, Projection(includeSensitive), cancellationToken);
     }
 
     public Task<EmployeeResponse?> FindAsync(Guid id, bool includeSensitive, CancellationToken cancellationToken) =>

@@ -32,7 +32,7 @@ public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, Rich
             query = query.Where(i => i.Sku == sku);
         }
 
-        return query.ToPageAsync(page, Sort, ToResponse, cancellationToken);
+        return query.ToPageAsync(db, page, Sort, ToResponse, cancellationToken);
     }
 
     public Task<ItemResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>

@@ -46,7 +46,7 @@ public sealed class StockService(BulwarkDbContext db, UnitOfWork unitOfWork, Tim
             query = query.Where(l => l.WarehouseId == warehouse);
         }
 
-        return query.ToPageAsync(page, LevelSort, ToLevelResponse, cancellationToken);
+        return query.ToPageAsync(db, page, LevelSort, ToLevelResponse, cancellationToken);
     }
 
     public Task<PagedResult<StockMovementResponse>> ListMovementsAsync(PageQuery page, Guid? itemId, Guid? warehouseId,
@@ -68,7 +68,7 @@ public sealed class StockService(BulwarkDbContext db, UnitOfWork unitOfWork, Tim
             query = query.Where(m => m.Type == type);
         }
 
-        return query.ToPageAsync(page, MovementSort, ToMovementResponse, cancellationToken);
+        return query.ToPageAsync(db, page, MovementSort, ToMovementResponse, cancellationToken);
     }
 
     public Task<StockMovementResponse?> FindMovementAsync(Guid id, CancellationToken cancellationToken) =>

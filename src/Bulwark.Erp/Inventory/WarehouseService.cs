@@ -25,7 +25,7 @@ public sealed class WarehouseService(BulwarkDbContext db, UnitOfWork unitOfWork)
             query = query.Where(w => w.IsActive == isActive);
         }
 
-        return query.ToPageAsync(page, Sort, ToResponse, cancellationToken);
+        return query.ToPageAsync(db, page, Sort, ToResponse, cancellationToken);
     }
 
     public Task<WarehouseResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>

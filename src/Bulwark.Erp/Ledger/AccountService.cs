@@ -31,7 +31,7 @@ public sealed class AccountService(BulwarkDbContext db, UnitOfWork unitOfWork)
             query = query.Where(a => a.IsActive == isActive);
         }
 
-        return query.ToPageAsync(page, Sort, ToResponse, cancellationToken);
+        return query.ToPageAsync(db, page, Sort, ToResponse, cancellationToken);
     }
 
     public Task<AccountResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>

@@ -47,7 +47,7 @@ public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWo
             query = query.Where(e => e.Lines.Any(l => l.AccountId == account));
         }
 
-        return query.ToPageAsync(page, Sort, ToSummary, cancellationToken);
+        return query.ToPageAsync(db, page, Sort, ToSummary, cancellationToken);
     }
 
     public async Task<JournalEntryResponse?> FindAsync(Guid id, CancellationToken cancellationToken)

@@ -35,7 +35,7 @@ public static class SessionEndpoints
         // Own sessions only (AZ-3), still usable: not revoked, within both lifetimes.
         var query = db.Sessions.AsNoTracking()
             .Where(s => s.UserId == caller.UserId && s.RevokedAt == null && s.AbsoluteExpiresAt > now && s.IdleExpiresAt > now);
-        return TypedResults.Ok(await query.ToPageAsync(page, Sort,
+        return TypedResults.Ok(await query.ToPageAsync(db, page, Sort,
             s => new SessionResponse(s.Id, s.UserAgent, s.IpAddress, s.CreatedAt, s.LastSeenAt, s.IdleExpiresAt, s.Id == current),
             cancellationToken));
     }

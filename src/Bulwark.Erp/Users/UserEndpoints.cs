@@ -43,7 +43,7 @@ public static class UserEndpoints
             query = query.Where(u => u.IsActive == isActive);
         }
 
-        return TypedResults.Ok(await query.ToPageAsync(page, Sort, ToResponse, cancellationToken));
+        return TypedResults.Ok(await query.ToPageAsync(db, page, Sort, ToResponse, cancellationToken));
     }
 
     private static async Task<Results<Ok<UserResponse>, NotFound>> GetUser(Guid id, BulwarkDbContext db, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ internal static class AuditQueries
         var services = scope.ServiceProvider;
         var builder = new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql(api.Database.ConnectionString);
         builder.UseBulwarkAudit(services).UseBulwarkFieldEncryption(services);
-        await using var db = new PostgresBulwarkDbContext(builder.Options, NoTenant.Instance, services.GetRequiredService<TimeProvider>());
+        await using var db = new PostgresBulwarkDbContext(builder.Options);   // no tenant, system clock
         return await query(db);
     }
 

@@ -10,8 +10,7 @@ public sealed class MigrationsTests
     public void Sqlite_MigrationsMatchTheModel()
     {
         using var db = new SqliteBulwarkDbContext(
-            new DbContextOptionsBuilder<SqliteBulwarkDbContext>().UseSqlite("Data Source=:memory:").Options,
-            NoTenant.Instance, TimeProvider.System);
+            new DbContextOptionsBuilder<SqliteBulwarkDbContext>().UseSqlite("Data Source=:memory:").Options);
         Assert.False(db.Database.HasPendingModelChanges());
         Assert.NotEmpty(db.Database.GetMigrations());
     }
@@ -20,8 +19,7 @@ public sealed class MigrationsTests
     public void Postgres_MigrationsMatchTheModel()
     {
         using var db = new PostgresBulwarkDbContext(
-            new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql("Host=127.0.0.1;Database=unused").Options,
-            NoTenant.Instance, TimeProvider.System);
+            new DbContextOptionsBuilder<PostgresBulwarkDbContext>().UseNpgsql("Host=127.0.0.1;Database=unused").Options);
         Assert.False(db.Database.HasPendingModelChanges());
         Assert.NotEmpty(db.Database.GetMigrations());
     }
