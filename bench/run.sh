@@ -115,6 +115,14 @@ login() {   # port -> access token of admin@demo.example
     python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])'
 }
 
+same_total() {   # bare-url api-url token: the baseline must read the rows the secured list reads (else its ratio means nothing)
+  local bare api
+  bare=$(curl -fsS "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totalCount"])')
+  api=$(curl -fsS "$2" -H "Authorization: Bearer $3" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totalCount"])')
+  [[ $bare == "$api" && $bare -gt 0 ]] || { log "the bare endpoint lists $bare items, the API $api: baseline broken"; exit 1; }
+  log "bare endpoint and API both list $api items"
+}
+
 # RL-4: the allow-list is the off switch of the limiter + ban check (the limits-off instances, issue 6).
 NOLIMIT=(Bulwark__RateLimiting__AllowList__0=127.0.0.1)
 LIST="/api/v1/items?page=1&pageSize=50"
@@ -182,6 +190,7 @@ dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare]}" --Database "$TMP/data
 PID[bare]=$!
 PIDS+=("$!")
 wait_http "http://127.0.0.1:${PORT[bare]}/items?pageSize=1"
+same_total "http://127.0.0.1:${PORT[bare]}/items?pageSize=1" "http://127.0.0.1:${PORT[api]}/api/v1/items?pageSize=1" "$TOKEN"
 
 # The NestJS peer on its own copy of the data folder, verifying tokens with the API's public key.
 cp -a "$TMP/data-api" "$TMP/data-nest"
@@ -277,6 +286,7 @@ if [[ $SCALED == 1 ]]; then
   PID[bare-pg]=$!
   PIDS+=("$!")
   wait_http "http://127.0.0.1:${PORT[bare-pg]}/items?pageSize=1"
+  same_total "http://127.0.0.1:${PORT[bare-pg]}/items?pageSize=1" "$SCALED_API/api/v1/items?pageSize=1" "$TOKEN"
   wrk -t2 -c8 -d3s "http://127.0.0.1:${PORT[bare-pg]}/items?page=1&pageSize=50" >/dev/null
   BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_API$LIST" >/dev/null
   BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_NOLIMIT$LIST" >/dev/null

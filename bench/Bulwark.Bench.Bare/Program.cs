@@ -25,15 +25,18 @@ if (sqlite is null == postgres is null)
 var tenant = Guid.Parse(builder.Configuration["Tenant"] ?? throw new InvalidOperationException("--Tenant <guid> is required"));
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<ICurrentTenant>(new FixedTenant(tenant));
+var fixedTenant = new FixedTenant(tenant);
+// Pooled contexts bound to the tenant on every lease, as the product leases them (ErpServiceCollectionExtensions).
 if (postgres is not null)
 {
-    builder.Services.AddDbContext<BulwarkDbContext, PostgresBulwarkDbContext>(options => options.UseNpgsql(postgres));
+    builder.Services.AddPooledDbContextFactory<PostgresBulwarkDbContext>(options => options.UseNpgsql(postgres));
+    builder.Services.AddScoped<BulwarkDbContext>(Lease<PostgresBulwarkDbContext>);
 }
 else
 {
-    builder.Services.AddDbContext<BulwarkDbContext, SqliteBulwarkDbContext>(options =>
+    builder.Services.AddPooledDbContextFactory<SqliteBulwarkDbContext>(options =>
         options.UseSqlite($"Data Source={sqlite};Mode=ReadOnly;Pooling=True"));
+    builder.Services.AddScoped<BulwarkDbContext>(Lease<SqliteBulwarkDbContext>);
 }
 
 builder.Services.AddSingleton(new WriteGate(new DatabaseOptions()));
@@ -50,6 +53,14 @@ app.MapGet("/items", async (int? page, int? pageSize, ItemService items, Cancell
 app.MapGet("/items/{id:guid}", async (Guid id, ItemService items, CancellationToken cancellationToken) =>
     await items.FindAsync(id, cancellationToken) is { } item ? Results.Ok(item) : Results.NotFound());
 app.Run();
+
+BulwarkDbContext Lease<TContext>(IServiceProvider services)
+    where TContext : BulwarkDbContext
+{
+    var db = services.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
+    db.Bind(fixedTenant, TimeProvider.System);
+    return db;
+}
 
 internal sealed class FixedTenant(Guid tenant) : ICurrentTenant
 {
