@@ -3,7 +3,7 @@
 # copies of one seeded data folder. Per variant: RSS after start, RSS after a warm-up, req/s of each scenario and the
 # peak RSS (VmHWM) over all of them. One-off figures (no alternating rounds): for choosing a setting, not for the
 # ratio targets, which bench/run.sh measures.
-#   bench/memory.sh                                   # default vs workstation GC
+#   bench/memory.sh > bench/MEMORY.md                 # default vs workstation GC
 #   bench/memory.sh --duration 8 "tc-off DOTNET_TieredCompilation=0" "default"
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,6 +69,12 @@ node bench/seed.mjs "$BASE" "$(login)" "$SEED_ITEMS" "$SEED_EMPLOYEES" "$SEED_EN
 stop
 
 LIST="/api/v1/items?page=1&pageSize=50"
+echo "# Bulwark memory probe"
+echo
+echo "Produced by \`bench/memory.sh --duration $DURATION\` on $(date -u +%Y-%m-%d) (commit $(git rev-parse --short HEAD)); $(nproc) cores,"
+echo "wrk 2 threads, 32 connections, ${DURATION} s per scenario, one variant after another (one-off figures, not alternating rounds)."
+echo "Seeded: $SEED_ITEMS items, $SEED_EMPLOYEES employees, $SEED_ENTRIES journal entries. Peak RSS is VmHWM over the variant's whole run."
+echo
 echo "| variant | RSS after start MB | RSS after warm-up MB | list req/s | get req/s | create req/s | health req/s | 401 req/s | peak RSS MB | settings |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for variant in "${VARIANTS[@]}"; do
