@@ -13,8 +13,7 @@ namespace Bulwark.Api.Tests.Infrastructure;
 /// <summary>
 /// Issue 7 (hot path): what a request builds per scope. The framework builds every authorization handler for every
 /// request, anonymous ones included; before the fix that built the permission source, a DbContext and its options on
-/// each request (most of what /health/live allocated). The permissions still load on a cache miss and still apply;
-/// contexts come from a pool, bound to the leasing scope's tenant.
+/// each request (most of what /health/live allocated). The permissions still load on a cache miss and still apply.
 /// </summary>
 public sealed class RequestScopeTests(SqliteApiFactory api) : IClassFixture<SqliteApiFactory>
 {
@@ -68,51 +67,6 @@ public sealed class RequestScopeTests(SqliteApiFactory api) : IClassFixture<Sqli
         }
 
         Assert.Equal(afterFirst, Volatile.Read(ref built));
-    }
-
-    [Fact, Trait("Control", "AZ-4")]
-    public async Task PooledContexts_AreBoundToEachScopesTenant_AndReturnedOnesKeepNone()
-    {
-        await using var host = api.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-            services.AddScoped<ICurrentTenant, SettableTenant>()));
-        Dictionary<string, Guid> tenants;
-        using (var scope = host.Services.CreateScope())
-        {
-            tenants = await scope.ServiceProvider.GetRequiredService<BulwarkDbContext>().Tenants
-                .Where(t => t.Slug == "demo" || t.Slug == "rival").ToDictionaryAsync(t => t.Slug, t => t.Id);
-        }
-
-        // Sequential scopes recycle the pool's few instances: each lease must see its own scope's tenant only.
-        string?[] order = ["demo", "rival", null, "rival", "demo", null];
-        for (var round = 0; round < 4; round++)
-        {
-            foreach (var slug in order)
-            {
-                BulwarkDbContext db;
-                using (var scope = host.Services.CreateScope())
-                {
-                    ((SettableTenant)scope.ServiceProvider.GetRequiredService<ICurrentTenant>()).TenantId = slug is null ? null : tenants[slug];
-                    db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
-                    var users = await db.Users.Select(u => u.TenantId).ToListAsync();
-                    if (slug is null)
-                    {
-                        Assert.Empty(users);
-                    }
-                    else
-                    {
-                        Assert.NotEmpty(users);
-                        Assert.All(users, t => Assert.Equal(tenants[slug], t));
-                    }
-                }
-
-                Assert.Null(db.CurrentTenantId);   // returned to the pool: no tenant left on it
-            }
-        }
-    }
-
-    private sealed class SettableTenant : ICurrentTenant
-    {
-        public Guid? TenantId { get; set; }
     }
 
     [Fact]
