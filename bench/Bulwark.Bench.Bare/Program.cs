@@ -42,6 +42,9 @@ else
 builder.Services.AddSingleton(new WriteGate(new DatabaseOptions()));
 builder.Services.AddScoped<UnitOfWork>();
 builder.Services.AddSingleton<RichTextSanitizer>();
+// The product's list-count reuse (issue 7) with its default lifetime: no write reaches this read-only endpoint.
+builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions()));
+builder.Services.AddSingleton<ListCountCache>();
 builder.Services.AddScoped<ItemService>();
 builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BareJsonContext.Default));
 

@@ -30,6 +30,14 @@ public sealed class DatabaseOptions
     [MaxLength(63), RegularExpression("^[a-z_][a-z0-9_]*$")]
     public string ApplicationRole { get; set; } = "bulwark_app";
 
+    /// <summary>
+    /// Issue 7: how long a list's <c>totalCount</c> may be reused (<see cref="ListCountCache"/>) when no write told this
+    /// instance otherwise; commits through this instance (and, with Redis, through any instance) recount at once.
+    /// Default 5 s; 0 counts on every request.
+    /// </summary>
+    [Range(0, 3600)]
+    public int ListCountCacheSeconds { get; set; } = 5;
+
     public bool IsSqlite => Provider == DatabaseProviders.Sqlite;
 }
 

@@ -38,6 +38,15 @@ public static class ErpServiceCollectionExtensions
         services.TryAddScoped<UnitOfWork>();
         services.TryAddSingleton<OwnerDbContexts>();   // DATA-3: migrations, seed and audit retention as the owner
         services.AddBulwarkAudit();   // LOG-3: chained audit store, fed by SaveChanges and security events
+        // Issue 7: list counts reused until a commit changes their record set (here, or on any instance through Redis).
+        services.TryAddSingleton<ListCountCache>();
+        services.TryAddSingleton(sp => new ListCountInterceptor(sp.GetRequiredService<ListCountCache>(), sp.GetService<IListCountBroadcast>()));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[Security.State.RedisOptions.SectionName + ":Configuration"]))
+        {
+            services.TryAddSingleton<RedisListCountBroadcast>();
+            services.TryAddSingleton<IListCountBroadcast>(sp => sp.GetRequiredService<RedisListCountBroadcast>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisListCountBroadcast>());
+        }
 
         if (database.IsSqlite)
         {
@@ -46,7 +55,8 @@ public static class ErpServiceCollectionExtensions
             services.AddPooledDbContextFactory<SqliteBulwarkDbContext>((sp, options) =>
                 options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName))
                     .UseBulwarkAudit(sp)
-                    .UseBulwarkFieldEncryption(sp));   // DATA-1
+                    .UseBulwarkFieldEncryption(sp)   // DATA-1
+                    .AddInterceptors(sp.GetRequiredService<ListCountInterceptor>()));
             services.AddScoped<BulwarkDbContext>(Lease<SqliteBulwarkDbContext>);
         }
         else
@@ -54,7 +64,7 @@ public static class ErpServiceCollectionExtensions
             services.AddPooledDbContextFactory<PostgresBulwarkDbContext>((sp, options) =>   // issue 7: pooled, as above
                 options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
-                    .AddInterceptors(TenantSessionInterceptor.Instance));   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
+                    .AddInterceptors(TenantSessionInterceptor.Instance, sp.GetRequiredService<ListCountInterceptor>()));   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
             services.AddScoped<BulwarkDbContext>(Lease<PostgresBulwarkDbContext>);
             // AUTH-4/DATA-5: every instance reads and writes one Data Protection key ring in the database.
             services.AddDbContext<KeyRing.KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString),

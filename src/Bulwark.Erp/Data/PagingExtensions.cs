@@ -13,6 +13,17 @@ public static class PagingExtensions
     /// </summary>
     public static async Task<PagedResult<TResult>> ToPageAsync<T, TResult>(this IQueryable<T> query, DbContext db, PageQuery page,
         SortMap<T> sort, Expression<Func<T, TResult>> selector, CancellationToken cancellationToken)
+        where T : class =>
+        await query.ToPageAsync(db, page, sort, selector, counts: null, default, cancellationToken);
+
+    /// <summary>
+    /// As above, with the total taken from <paramref name="counts"/> under <paramref name="countKey"/> while no commit
+    /// changed the record set (issue 7, <see cref="ListCountCache"/>). <paramref name="countKey"/> must name every filter
+    /// <paramref name="query"/> applies besides the tenant's, from a closed set of values.
+    /// </summary>
+    public static async Task<PagedResult<TResult>> ToPageAsync<T, TResult>(this IQueryable<T> query, DbContext db, PageQuery page,
+        SortMap<T> sort, Expression<Func<T, TResult>> selector, ListCountCache? counts, CountKey countKey,
+        CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -21,7 +32,10 @@ public static class PagingExtensions
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var total = await query.CountAsync(cancellationToken);
+            // AZ-4: a cached count is the context's tenant's (no tenant: counted, and the tenant filter reads empty).
+            var total = counts is not null && db is BulwarkDbContext { CurrentTenantId: { } tenant }
+                ? await counts.CountAsync(query, countKey, tenant, cancellationToken)
+                : await query.CountAsync(cancellationToken);
             var items = total == 0
                 ? []
                 : await sort.Apply(query, page).Skip(page.Skip).Take(page.PageSize).Select(selector).ToListAsync(cancellationToken);

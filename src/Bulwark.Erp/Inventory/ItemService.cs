@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Erp.Inventory;
 
-public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, RichTextSanitizer sanitizer)
+public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, RichTextSanitizer sanitizer, ListCountCache counts)
 {
     public static readonly SortMap<Item> Sort = new SortMap<Item>()
         .Add("sku", i => i.Sku)
@@ -16,6 +16,8 @@ public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, Rich
 
     private static readonly Expression<Func<Item, ItemResponse>> ToResponse = i => new ItemResponse(
         i.Id, i.Sku, i.Name, i.Description, i.Unit, Money.FromCents(i.UnitCostCents), i.IsActive, i.Version, i.CreatedAt, i.UpdatedAt);
+
+    private static readonly string[] ActiveFilters = ["", "active=true", "active=false"];
 
     private static readonly Func<Item, ItemResponse> ToResponseCompiled = ToResponse.Compile();
 
@@ -29,10 +31,17 @@ public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, Rich
 
         if (sku is not null)
         {
-            query = query.Where(i => i.Sku == sku);
+            // An exact SKU counts at most one row through its index: nothing to cache (and no free text in the cache's keys).
+            return query.Where(i => i.Sku == sku).ToPageAsync(db, page, Sort, ToResponse, cancellationToken);
         }
 
-        return query.ToPageAsync(db, page, Sort, ToResponse, cancellationToken);
+        // Issue 7: the tenant's item count is reused until an item write commits.
+        return query.ToPageAsync(db, page, Sort, ToResponse, counts, ListCountCache.For<Item>(ActiveFilters[active switch
+        {
+            null => 0,
+            true => 1,
+            false => 2,
+        }]), cancellationToken);
     }
 
     public Task<ItemResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>

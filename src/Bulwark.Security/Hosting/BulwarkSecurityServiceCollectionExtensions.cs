@@ -65,12 +65,17 @@ public static class BulwarkSecurityServiceCollectionExtensions
                 .ReadFrom.Configuration(configuration)
                 .Enrich.FromLogContext()
                 .Enrich.With<LogRedactionEnricher>()   // LOG-4: last enricher, so every sink gets redacted events
-                .WriteTo.Console(new RenderedCompactJsonFormatter());
-            var file = configuration["Bulwark:Logging:FilePath"];
-            if (!string.IsNullOrWhiteSpace(file))
-            {
-                logger.WriteTo.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 90);
-            }
+                // Issue 7: one background worker formats and writes the lines, so a request never waits on stdout or the
+                // file; a full buffer blocks the writer instead of dropping lines (LOG-2/BAN-2 lines are never lost).
+                .WriteTo.Async(sinks =>
+                {
+                    sinks.Console(new RenderedCompactJsonFormatter());
+                    var file = configuration["Bulwark:Logging:FilePath"];
+                    if (!string.IsNullOrWhiteSpace(file))
+                    {
+                        sinks.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 90);
+                    }
+                }, bufferSize: 10_000, blockWhenFull: true);
 
             LogSinks.AddOptional(logger, configuration);   // LOG-5: Seq, OTLP (the redaction enricher runs before them too)
         }, preserveStaticLogger: true); // a host owns its logger: disposing one host never silences another in the same process

@@ -10,8 +10,9 @@ namespace Bulwark.Security.State;
 /// unreachable the message waits here and goes out when the connection is restored. Messages sent by others while this
 /// instance was cut off are lost by pub/sub, so after every reconnect <c>onReconnected</c> lets the owner catch up
 /// (re-read a shared record, or drop its cache). Subscriptions are re-established by the multiplexer itself.
+/// Public for the data layer's per-instance caches (issue 7: list counts).
 /// </summary>
-internal sealed partial class RedisBroadcast : IDisposable
+public sealed partial class RedisBroadcast : IDisposable
 {
     private const int MaxPending = 10_000;
 
