@@ -216,6 +216,10 @@ BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PO
 for _ in $(seq 1 300); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${PORT[flood]}$LIST") == 429 ]] && break
 done
+# Every measured process is warmed up alike (JIT tiering): the rejection paths and the NestJS peer too.
+BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[flood]}$LIST" >/dev/null
+if [[ $BAN_STATUS == 403 ]]; then BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[ban]}$LIST" >/dev/null; fi
+BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[nest]}$LIST" >/dev/null
 
 for round in $(seq 1 "$ROUNDS"); do
   export BENCH_TOKEN

@@ -13,3 +13,9 @@ public interface IAuditSink
     /// </summary>
     void Write(SecurityEvent securityEvent);
 }
+
+/// <summary>
+/// A sink that must see every event, repeated ones included (LOG-6 metrics count each refused request), where the
+/// log and the audit store get repeated floods coalesced (<see cref="RepeatedEventCoalescer"/>).
+/// </summary>
+public interface ICountingAuditSink : IAuditSink;

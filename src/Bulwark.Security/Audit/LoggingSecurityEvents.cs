@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Bulwark.Security.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -9,12 +10,15 @@ namespace Bulwark.Security.Audit;
 /// LOG-2: writes security events as structured log events (category "Bulwark.Security.Events").
 /// LOG-4: user-controlled values are bounded in length and go into properties, never into the
 /// message template, so the JSON formatter escapes them and they cannot forge a line.
-/// LOG-3: after the log line, every registered <see cref="IAuditSink"/> receives the event too.
+/// LOG-3: after the log line, every registered <see cref="IAuditSink"/> receives the event too. Repeats of a flood of
+/// rejections are coalesced (<see cref="RepeatedEventCoalescer"/>): counted by <see cref="ICountingAuditSink"/>s only.
 /// </summary>
 internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory, TimeProvider time, IEnumerable<IAuditSink> sinks)
     : ISecurityEvents
 {
     private readonly IAuditSink[] _sinks = sinks.ToArray();
+    private readonly IAuditSink[] _counting = sinks.OfType<ICountingAuditSink>().ToArray<IAuditSink>();
+    private readonly RepeatedEventCoalescer _repeats = new(time);
 
     private const int MaxValueLength = 256;
     private readonly ILogger _logger = loggerFactory.CreateLogger("Bulwark.Security.Events");
@@ -22,6 +26,27 @@ internal sealed partial class LoggingSecurityEvents(ILoggerFactory loggerFactory
     public void Emit(SecurityEvent securityEvent)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
+        if (RepeatedEventCoalescer.Coalesces(securityEvent))
+        {
+            if (!_repeats.ShouldRecord(securityEvent, out var repeats))
+            {
+                foreach (var sink in _counting)
+                {
+                    sink.Write(securityEvent);
+                }
+
+                return;
+            }
+
+            if (repeats > 0)
+            {
+                securityEvent = securityEvent with
+                {
+                    Reason = string.Create(CultureInfo.InvariantCulture, $"{securityEvent.Reason}; +{repeats} repeats"),
+                };
+            }
+        }
+
         var level = SecurityEventTypes.IsCritical(securityEvent) ? LogLevel.Critical
             : securityEvent.Outcome == SecurityOutcome.Success ? LogLevel.Information
             : LogLevel.Warning;

@@ -66,7 +66,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
                 .Enrich.FromLogContext()
                 .Enrich.With<LogRedactionEnricher>()   // LOG-4: last enricher, so every sink gets redacted events
                 // Issue 7: one background worker formats and writes the lines, so a request never waits on stdout or the
-                // file; a full buffer blocks the writer instead of dropping lines (LOG-2/BAN-2 lines are never lost).
+                // file; a full buffer (2,000 lines, a few MB at most) blocks the writer instead of dropping lines (LOG-2/BAN-2).
                 .WriteTo.Async(sinks =>
                 {
                     sinks.Console(new RenderedCompactJsonFormatter());
@@ -75,7 +75,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
                     {
                         sinks.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 90);
                     }
-                }, bufferSize: 10_000, blockWhenFull: true);
+                }, bufferSize: 2_000, blockWhenFull: true);
 
             LogSinks.AddOptional(logger, configuration);   // LOG-5: Seq, OTLP (the redaction enricher runs before them too)
         }, preserveStaticLogger: true); // a host owns its logger: disposing one host never silences another in the same process

@@ -9,7 +9,7 @@ namespace Bulwark.Security.Monitoring;
 /// are event types and outcomes only (a fixed set), never users, IPs or paths, so cardinality stays bounded.
 /// Exported on <c>/metrics</c> in the Prometheus text format (names get <c>_total</c>).
 /// </summary>
-public sealed class SecurityMetrics : IAuditSink
+public sealed class SecurityMetrics : ICountingAuditSink
 {
     public const string MeterName = "Bulwark.Security";
 
