@@ -43,10 +43,21 @@ internal sealed class VerifiedSignatureCache(Func<IReadOnlyList<SecurityKey>> va
         var digest = Digest(token);
         if (_verified.TryGetValue(digest, out SecurityKey? key) && key is not null && IsStillValidating(key))
         {
-            // The same bytes verified under this key before: the library still validates the rest of the token.
+            // The same bytes verified under this key before: the library still validates the rest of the token. Parsed
+            // once here and handed over parsed (issue 7: the string overload parsed it again for the signature step).
+            JsonWebToken parsed;
+            try
+            {
+                parsed = new JsonWebToken(token) { SigningKey = key };
+            }
+            catch (ArgumentException)
+            {
+                return await base.ValidateTokenAsync(token, validationParameters);
+            }
+
             var known = validationParameters.Clone();
-            known.SignatureValidator = (raw, _) => new JsonWebToken(raw) { SigningKey = key };
-            var result = await base.ValidateTokenAsync(token, known);
+            known.SignatureValidator = (_, _) => parsed;
+            var result = await base.ValidateTokenAsync(parsed, known);
             if (result.IsValid)
             {
                 Interlocked.Increment(ref _hits);
