@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Erp.Ledger;
 
-public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWork, TimeProvider time)
+public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWork, TimeProvider time, ListCountCache counts)
 {
     public const string NumberPrefix = "JE-";
 
@@ -45,6 +45,14 @@ public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWo
         if (accountId is { } account)
         {
             query = query.Where(e => e.Lines.Any(l => l.AccountId == account));
+        }
+
+        // Issue 7: the count of the whole journal (or of one status: a closed set, validated by the endpoint) is reused
+        // until an entry write commits; date and account filters are counted on every request.
+        if (from is null && to is null && accountId is null && (status is null || LedgerContracts.Statuses.Contains(status)))
+        {
+            return query.ToPageAsync(db, page, Sort, ToSummary, counts, ListCountCache.For<JournalEntry>("status=" + status),
+                cancellationToken);
         }
 
         return query.ToPageAsync(db, page, Sort, ToSummary, cancellationToken);

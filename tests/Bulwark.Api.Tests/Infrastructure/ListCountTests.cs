@@ -92,6 +92,39 @@ public abstract class ListCountTests(BulwarkApiFactory api)
         Assert.Equal(before + 2, await TotalAsync(a, ""));
     }
 
+    [Fact, Trait("Control", "DATA-6")]
+    public async Task JournalEntryCounts_FollowCreateAndPost_PerStatus()
+    {
+        using var finance = await api.ClientForAsync("finance");
+        var accounts = JsonDocument.Parse(await finance.GetStringAsync("/api/v1/accounts?active=true&pageSize=2")).RootElement
+            .GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ToList();
+        Assert.Equal(2, accounts.Count);
+        var all = await TotalAsync(finance, "", "journal-entries");
+        var drafts = await TotalAsync(finance, "&status=draft", "journal-entries");
+        var posted = await TotalAsync(finance, "&status=posted", "journal-entries");
+        Assert.Equal(all, drafts + posted);
+
+        using var created = await finance.PostAsJsonAsync("/api/v1/journal-entries", new
+        {
+            date = "2026-03-01",
+            memo = "Counted",
+            lines = new object[] { new { accountId = accounts[0], debit = 5m }, new { accountId = accounts[1], credit = 5m } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        Assert.Equal(all + 1, await TotalAsync(finance, "", "journal-entries"));
+        Assert.Equal(drafts + 1, await TotalAsync(finance, "&status=draft", "journal-entries"));
+        Assert.Equal(posted, await TotalAsync(finance, "&status=posted", "journal-entries"));
+
+        using var post = await finance.PostAsJsonAsync($"/api/v1/journal-entries/{id}/post", new { version = 1 });
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal(all + 1, await TotalAsync(finance, "", "journal-entries"));
+        Assert.Equal(drafts, await TotalAsync(finance, "&status=draft", "journal-entries"));
+        Assert.Equal(posted + 1, await TotalAsync(finance, "&status=posted", "journal-entries"));
+        // A date filter is counted on every request and agrees.
+        Assert.True(await TotalAsync(finance, "&from=2026-03-01&to=2026-03-01", "journal-entries") >= 1);
+    }
+
     private static HttpClient Client(WebApplicationFactory<Program> host, string token)
     {
         var client = host.CreateClient();
@@ -106,9 +139,9 @@ public abstract class ListCountTests(BulwarkApiFactory api)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 
-    private static async Task<int> TotalAsync(HttpClient client, string filter)
+    private static async Task<int> TotalAsync(HttpClient client, string filter, string list = "items")
     {
-        using var response = await client.GetAsync("/api/v1/items?pageSize=1" + filter);
+        using var response = await client.GetAsync($"/api/v1/{list}?pageSize=1" + filter);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("totalCount").GetInt32();
