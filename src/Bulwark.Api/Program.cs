@@ -26,7 +26,12 @@ var app = builder.Build();
 
 if (CommandLine.IsVerb(args))
 {
-    return await CommandLine.RunAsync(app, args);
+    // Disposing the host flushes the background log writer (Serilog.Sinks.Async): a verb's last log lines (LOG-2/LOG-6
+    // events such as audit.chain.broken) are written before the process exits.
+    await using (app)
+    {
+        return await CommandLine.RunAsync(app, args);
+    }
 }
 
 await app.InitializeDatabaseAsync();

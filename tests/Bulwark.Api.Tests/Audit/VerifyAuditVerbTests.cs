@@ -71,6 +71,8 @@ public abstract class VerifyAuditVerbTests(BulwarkApiFactory api)
             });
         Assert.Equal(1, exitCode);
         Assert.Contains($"BROKEN at sequence {target}: edited", output, StringComparison.Ordinal);
+        // LOG-2: the verb's own log line of the event is out before it exits (the background log writer is flushed).
+        Assert.Contains("\"EventType\":\"audit.chain.broken\"", output, StringComparison.Ordinal);
         var delivered = Assert.Single(receiver.Deliveries, d => d.Answered == 200);
         var alert = System.Text.Json.JsonDocument.Parse(delivered.Body).RootElement;
         Assert.Equal("audit.chain.broken", alert.GetProperty("type").GetString());
