@@ -19,7 +19,7 @@ public sealed class TenantScope
 {
     public Guid? TenantId { get; private set; }
 
-    /// <summary>Enters <paramref name="tenantId"/>; applies it at once to <paramref name="db"/>'s connection when it is open (a unit of work).</summary>
+    /// <summary>Enters <paramref name="tenantId"/>; applies it to <paramref name="db"/>'s connection when it is open (a unit of work): at once, or with its next command.</summary>
     public async Task EnterAsync(BulwarkDbContext db, Guid tenantId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -36,7 +36,7 @@ public sealed class TenantScope
         TenantId = tenantId;
         if (db is PostgresBulwarkDbContext && db.Database.GetDbConnection() is { State: ConnectionState.Open } connection)
         {
-            await TenantSessionInterceptor.ApplyAsync(connection, tenantId, cancellationToken);
+            await TenantSessionInterceptor.RefreshAsync(db, connection, cancellationToken);
         }
     }
 

@@ -63,6 +63,7 @@ public abstract class BulwarkDbContext : DbContext
     private void Unbind()
     {
         CurrentTenantId = null;
+        TenantSessionOwed = false;
         _tenant = NoTenant.Instance;
         _time = TimeProvider.System;
     }
@@ -78,6 +79,12 @@ public abstract class BulwarkDbContext : DbContext
     /// one a credential flow entered later (<see cref="Authorization.TenantScope"/>).
     /// </summary>
     internal Guid? SessionTenantId => _tenant.TenantId;
+
+    /// <summary>
+    /// AZ-4 (PostgreSQL): the open connection does not hold <see cref="SessionTenantId"/> yet; its next command sends it
+    /// first (<see cref="Authorization.TenantSessionInterceptor"/>).
+    /// </summary>
+    internal bool TenantSessionOwed { get; set; }
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
 

@@ -16,6 +16,22 @@ public sealed class RowLevelSecurityApiFactory() : BulwarkApiFactory(TestProvide
     public string AppConnectionString => new NpgsqlConnectionStringBuilder(Database.AppConnectionString) { Pooling = false }.ToString();
 
     public string SuperuserConnectionString => new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Pooling = false }.ToString();
+
+    /// <summary>Every tenant's id by slug, read as the superuser (no row-level security).</summary>
+    public async Task<Dictionary<string, Guid>> TenantIdsAsync()
+    {
+        await using var owner = new NpgsqlConnection(SuperuserConnectionString);
+        await owner.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"Slug\", \"Id\" FROM tenants", owner);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new Dictionary<string, Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids[reader.GetString(0)] = reader.GetGuid(1);
+        }
+
+        return ids;
+    }
 }
 
 [Trait("Control", "AZ-4"), Trait("Control", "DATA-3")]
@@ -182,16 +198,7 @@ public sealed class RowLevelSecurityTests(RowLevelSecurityApiFactory api) : ICla
 
     private async Task<(Guid Demo, Guid Rival)> TenantsAsync()
     {
-        await using var owner = new NpgsqlConnection(api.SuperuserConnectionString);
-        await owner.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT \"Slug\", \"Id\" FROM tenants", owner);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new Dictionary<string, Guid>();
-        while (await reader.ReadAsync())
-        {
-            ids[reader.GetString(0)] = reader.GetGuid(1);
-        }
-
+        var ids = await api.TenantIdsAsync();
         return (ids["demo"], ids["rival"]);
     }
 
