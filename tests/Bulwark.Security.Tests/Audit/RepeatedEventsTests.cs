@@ -85,15 +85,6 @@ public sealed class RepeatedEventsTests
         Assert.Equal(RepeatedEventCoalescer.MaxKeys + 50, _store.Events.Count);
     }
 
-    private sealed class ManualTime : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 12, 6, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
-
     private sealed class RecordingSink : IAuditSink
     {
         public List<SecurityEvent> Events { get; } = [];

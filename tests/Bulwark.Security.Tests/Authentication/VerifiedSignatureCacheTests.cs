@@ -81,6 +81,42 @@ public sealed class VerifiedSignatureCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryHit_GetsAFreshIdentity_SoWhatOneRequestAddsNeverReachesAnother()
+    {
+        var token = Sign(_key);
+        var first = await _cache.ValidateTokenAsync(token, Parameters());
+        first.ClaimsIdentity.AddClaim(new System.Security.Claims.Claim("roles", "admin"));
+
+        var second = await _cache.ValidateTokenAsync(token, Parameters());
+        second.ClaimsIdentity.AddClaim(new System.Security.Claims.Claim("roles", "admin"));
+        var third = await _cache.ValidateTokenAsync(token, Parameters());
+
+        Assert.Equal(2, _cache.Hits);
+        Assert.NotSame(second.ClaimsIdentity, third.ClaimsIdentity);
+        Assert.Null(third.ClaimsIdentity.FindFirst("roles"));
+        Assert.Equal("user-1", third.ClaimsIdentity.FindFirst("sub")?.Value);
+        Assert.Equal(first.ClaimsIdentity.NameClaimType, third.ClaimsIdentity.NameClaimType);
+        Assert.Equal(first.ClaimsIdentity.AuthenticationType, third.ClaimsIdentity.AuthenticationType);
+        Assert.IsType<CaseSensitiveClaimsIdentity>(third.ClaimsIdentity);
+    }
+
+    [Fact]
+    public async Task ACachedToken_IsNotAHit_OncePastItsExpiryByTheApplicationsClock()
+    {
+        var clock = new ManualTime(DateTimeOffset.UtcNow);
+        using var cache = new VerifiedSignatureCache(() => _validating, clock);
+        var token = Sign(_key);
+        Assert.True((await cache.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.True((await cache.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.Equal(1, cache.Hits);
+
+        clock.Advance(TimeSpan.FromMinutes(16));   // the token says 15
+        await cache.ValidateTokenAsync(token, Parameters());   // validated in full (the library keeps its own clock)
+
+        Assert.Equal(1, cache.Hits);
+    }
+
+    [Fact]
     public async Task OnAHit_AudienceIssuerAndTypeAreStillChecked()
     {
         var token = Sign(_key);
