@@ -21,14 +21,34 @@ public static class PagingExtensions
     /// changed the record set (issue 7, <see cref="ListCountCache"/>). <paramref name="countKey"/> must name every filter
     /// <paramref name="query"/> applies besides the tenant's, from a closed set of values.
     /// </summary>
-    public static async Task<PagedResult<TResult>> ToPageAsync<T, TResult>(this IQueryable<T> query, DbContext db, PageQuery page,
+    public static Task<PagedResult<TResult>> ToPageAsync<T, TResult>(this IQueryable<T> query, DbContext db, PageQuery page,
         SortMap<T> sort, Expression<Func<T, TResult>> selector, ListCountCache? counts, CountKey countKey,
         CancellationToken cancellationToken)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(sort);
+        return query.PageAsync(db, page, counts, countKey,
+            ct => sort.Apply(query, page).Skip(page.Skip).Take(page.PageSize).Select(selector).ToListAsync(ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// As above, the page read through <paramref name="pages"/>' compiled query for filter number <paramref name="filter"/>
+    /// (issue 7), which must be the filter <paramref name="query"/> (counted on a miss) applies.
+    /// </summary>
+    public static Task<PagedResult<TResult>> ToPageAsync<T, TResult>(this IQueryable<T> query, BulwarkDbContext db, PageQuery page,
+        CompiledPages<T, TResult> pages, int filter, ListCountCache counts, CountKey countKey, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(pages);
+        return query.PageAsync(db, page, counts, countKey, ct => pages.ListAsync(db, page, filter, ct), cancellationToken);
+    }
+
+    private static async Task<PagedResult<TResult>> PageAsync<T, TResult>(this IQueryable<T> query, DbContext db, PageQuery page,
+        ListCountCache? counts, CountKey countKey, Func<CancellationToken, Task<List<TResult>>> rows, CancellationToken cancellationToken)
+        where T : class
+    {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(page);
-        ArgumentNullException.ThrowIfNull(sort);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -36,9 +56,7 @@ public static class PagingExtensions
             var total = counts is not null && db is BulwarkDbContext { CurrentTenantId: { } tenant }
                 ? await counts.CountAsync(query, countKey, tenant, cancellationToken)
                 : await query.CountAsync(cancellationToken);
-            var items = total == 0
-                ? []
-                : await sort.Apply(query, page).Skip(page.Skip).Take(page.PageSize).Select(selector).ToListAsync(cancellationToken);
+            var items = total == 0 ? [] : await rows(cancellationToken);
             return new PagedResult<TResult>(items, page.Page, page.PageSize, total);
         }
         finally

@@ -17,7 +17,11 @@ public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, Rich
     private static readonly Expression<Func<Item, ItemResponse>> ToResponse = i => new ItemResponse(
         i.Id, i.Sku, i.Name, i.Description, i.Unit, Money.FromCents(i.UnitCostCents), i.IsActive, i.Version, i.CreatedAt, i.UpdatedAt);
 
+    // Issue 7: the list's closed set of filters (unfiltered, active=true, active=false), by index, for the compiled page
+    // query and the count cache.
     private static readonly string[] ActiveFilters = ["", "active=true", "active=false"];
+
+    private static readonly CompiledPages<Item, ItemResponse> Pages = new(Sort, ToResponse, null, i => i.IsActive, i => !i.IsActive);
 
     private static readonly Func<Item, ItemResponse> ToResponseCompiled = ToResponse.Compile();
 
@@ -35,13 +39,14 @@ public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, Rich
             return query.Where(i => i.Sku == sku).ToPageAsync(db, page, Sort, ToResponse, cancellationToken);
         }
 
-        // Issue 7: the tenant's item count is reused until an item write commits.
-        return query.ToPageAsync(db, page, Sort, ToResponse, counts, ListCountCache.For<Item>(ActiveFilters[active switch
+        // Issue 7: the tenant's item count is reused until an item write commits; the page is a compiled query.
+        var filter = active switch
         {
             null => 0,
             true => 1,
             false => 2,
-        }]), cancellationToken);
+        };
+        return query.ToPageAsync(db, page, Pages, filter, counts, ListCountCache.For<Item>(ActiveFilters[filter]), cancellationToken);
     }
 
     public Task<ItemResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>

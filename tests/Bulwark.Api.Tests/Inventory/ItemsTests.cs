@@ -22,6 +22,52 @@ public abstract class ItemsTests(BulwarkApiFactory api)
         Assert.True(json.GetProperty("totalCount").GetInt32() >= skus.Count);
     }
 
+    [Fact, Trait("Control", "VAL-6")]
+    public async Task List_EverySortDirectionAndActiveFilter_PagesThroughTheTenantsItemsInOrder()
+    {
+        // Issue 7: the page is a compiled query per sort, direction and filter; each one is checked here.
+        using var client = await api.ClientForAsync("admin");
+        var sku = "SORT-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        using var created = await client.PostAsJsonAsync("/api/v1/items", new { sku, name = "Sorted " + sku, unit = "pcs", unitCost = 7.25m });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        using var deactivated = await client.PutAsJsonAsync($"/api/v1/items/{id}",
+            new { name = "Sorted " + sku, unit = "pcs", unitCost = 7.25m, isActive = false, version = 1 });
+        Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
+
+        foreach (var active in new bool?[] { null, true, false })
+        {
+            var filter = active is { } value ? $"&active={(value ? "true" : "false")}" : "";
+            foreach (var sort in new[] { "sku", "name", "unitCost", "createdAt" })
+            {
+                var ascending = await ItemsAsync(client, $"sort={sort}&pageSize=100{filter}");
+                var descending = await ItemsAsync(client, $"sort=-{sort}&pageSize=100{filter}");
+                Assert.NotEmpty(ascending);
+                Assert.Equal(Ids(ascending).Order(), Ids(descending).Order());
+                Assert.Equal(active != true, ascending.Any(i => i.GetProperty("sku").GetString() == sku));
+                if (active is { } only)
+                {
+                    Assert.All(ascending, i => Assert.Equal(only, i.GetProperty("isActive").GetBoolean()));
+                }
+
+                if (sort is "unitCost" or "createdAt")
+                {
+                    var keys = ascending.Select(i => sort == "unitCost" ? i.GetProperty(sort).GetDecimal() : i.GetProperty(sort).GetDateTimeOffset().UtcTicks).ToList();
+                    Assert.Equal(keys.Order(), keys);
+                }
+
+                var texts = ascending.Select(i => i.GetProperty(sort).ToString()).ToList();
+                if (texts.Distinct().Count() == texts.Count)
+                {
+                    Assert.Equal(Ids(ascending).Reverse(), Ids(descending));   // unique keys: descending is the exact reverse
+                }
+
+                // Skip and take are parameters of the compiled query: page 2 of 3 is the same slice.
+                var second = await ItemsAsync(client, $"sort={sort}&page=2&pageSize=3{filter}");
+                Assert.Equal(Ids(ascending).Skip(3).Take(3), Ids(second));
+            }
+        }
+    }
+
     [Fact, Trait("Control", "AZ-4")]
     public async Task Get_OtherTenantsItem_Returns404()
     {
@@ -76,6 +122,17 @@ public abstract class ItemsTests(BulwarkApiFactory api)
         var stored = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/items/{id}")).RootElement;
         Assert.Equal(winnerName, stored.GetProperty("name").GetString());
         Assert.Equal(2, stored.GetProperty("version").GetInt32());
+    }
+
+    private static IEnumerable<string?> Ids(List<JsonElement> items) => items.Select(i => i.GetProperty("id").GetString());
+
+    private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string query)
+    {
+        using var response = await client.GetAsync("/api/v1/items?" + query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(json.GetProperty("totalCount").GetInt32() <= 100);
+        return [.. json.GetProperty("items").EnumerateArray().Select(i => i.Clone())];
     }
 }
 
