@@ -47,8 +47,18 @@ internal sealed partial class LogRedactionEnricher : ILogEventEnricher
         }
     }
 
-    internal static bool IsSensitiveName(string name) =>
-        SensitiveNames.Any(n => name.Contains(n, StringComparison.OrdinalIgnoreCase));
+    internal static bool IsSensitiveName(string name)
+    {
+        foreach (var sensitive in SensitiveNames)
+        {
+            if (name.Contains(sensitive, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The value with every secret-shaped string replaced; the same instance when nothing matched.</summary>
     internal static LogEventPropertyValue Redact(LogEventPropertyValue value)
@@ -102,11 +112,58 @@ internal sealed partial class LogRedactionEnricher : ILogEventEnricher
             return text;
         }
 
-        var clean = Jwt().Replace(text, Redacted);
-        clean = Bearer().Replace(clean, "Bearer " + Redacted);
-        clean = OpaqueToken().Replace(clean, Redacted);
-        clean = Iban().Replace(clean, Redacted);
+        // Issue 7: most strings (paths, ids, names) cannot hold any of the four shapes; an ASCII string is scanned once for
+        // what each pattern cannot match without, and only the patterns it could match run. Non-ASCII text runs them all.
+        var ascii = System.Text.Ascii.IsValid(text);
+        var clean = text;
+        if (!ascii || clean.Contains("eyJ", StringComparison.Ordinal))
+        {
+            clean = Jwt().Replace(clean, Redacted);
+        }
+
+        if (!ascii || clean.Contains("bearer", StringComparison.OrdinalIgnoreCase) || clean.Contains("basic", StringComparison.OrdinalIgnoreCase))
+        {
+            clean = Bearer().Replace(clean, "Bearer " + Redacted);
+        }
+
+        if (!ascii || LongestTokenRun(clean) >= 43)
+        {
+            clean = OpaqueToken().Replace(clean, Redacted);
+        }
+
+        if (!ascii || HasIbanStart(clean))
+        {
+            clean = Iban().Replace(clean, Redacted);
+        }
+
         return string.Equals(clean, text, StringComparison.Ordinal) ? text : clean;
+    }
+
+    /// <summary>The longest run of base64url characters (what an opaque token is made of).</summary>
+    private static int LongestTokenRun(string text)
+    {
+        int longest = 0, run = 0;
+        foreach (var c in text)
+        {
+            run = char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
+    /// <summary>Two capital letters then two digits: how every IBAN starts.</summary>
+    private static bool HasIbanStart(string text)
+    {
+        for (var i = 0; i + 3 < text.Length; i++)
+        {
+            if (char.IsAsciiLetterUpper(text[i]) && char.IsAsciiLetterUpper(text[i + 1]) && char.IsAsciiDigit(text[i + 2]) && char.IsAsciiDigit(text[i + 3]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A JOSE header (base64url of <c>{"</c>) and whatever parts follow: also a token cut short by a length bound.</summary>

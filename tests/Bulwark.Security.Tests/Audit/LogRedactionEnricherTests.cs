@@ -32,6 +32,13 @@ public sealed class LogRedactionEnricherTests
     [InlineData("pay to DE89370400440532013000 now", "DE8937")]
     [InlineData("pay to GB82 WEST 1234 5698 7654 32", "WEST 1234")]
     [InlineData("refresh Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo here", "Zm9vYmFy")]
+    // Issue 7: the fast pre-checks (ASCII text) must let every shape through, whatever its case or surroundings.
+    [InlineData("authorization: basic dXNlcjpwYXNzd29yZA==", "dXNlcjpw")]
+    [InlineData("AUTHORIZATION: BEARER abc.DEF-123_456~xyz", "abc.DEF")]
+    [InlineData("/api/v1/keys/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWo", "Zm9vYmFy")]
+    [InlineData("x-DE89370400440532013000-y", "DE8937")]
+    [InlineData("café naïve eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl", "eyJhbGci")]
+    [InlineData("déjà vu Bearer abc.DEF-123_456~xyz", "abc.DEF")]
     public void SecretShapedValue_InAnyProperty_IsRedacted(string text, string secretPart)
     {
         var logEvent = Event(new LogEventProperty("UserAgent", new ScalarValue(text)),
