@@ -21,9 +21,9 @@ internal sealed class TenantSessionInterceptor : DbConnectionInterceptor, IDbCom
 {
     public static readonly TenantSessionInterceptor Instance = new();
 
-    // DATA-2: constant text around a Guid's canonical form ("D": hex digits and hyphens only), or empty for no tenant.
-    private const string BatchPrefix = "SELECT set_config('bulwark.tenant_id', '";
-    private const string BatchSuffix = "', false);\n";
+    // DATA-2: a constant statement; the tenant id travels as a parameter of the batch.
+    private const string TenantStatement = "SELECT set_config('bulwark.tenant_id', @bulwark_tenant_id, false);\n";
+    private const string TenantParameter = "bulwark_tenant_id";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -255,11 +255,16 @@ internal sealed class TenantSessionInterceptor : DbConnectionInterceptor, IDbCom
             return false;
         }
 
-        command.CommandText = BatchPrefix + (db.SessionTenantId?.ToString("D") ?? string.Empty) + BatchSuffix + command.CommandText;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = TenantParameter;
+        parameter.Value = db.SessionTenantId?.ToString() ?? string.Empty;
+        command.Parameters.Add(parameter);
+        // DATA-2 (reviewed exception of SqlSafetyScanTests): the constant statement above, then EF Core's own text unchanged.
+        command.CommandText = string.Concat(TenantStatement, command.CommandText);
         return true;
     }
 
-    private static bool Carries(DbCommand command) => command.CommandText.StartsWith(BatchPrefix, StringComparison.Ordinal);
+    private static bool Carries(DbCommand command) => command.CommandText.StartsWith(TenantStatement, StringComparison.Ordinal);
 
     private static void OweAgainIfCarried(DbCommand command, CommandEndEventData eventData)
     {

@@ -35,10 +35,11 @@ public sealed class TenantSessionTests(RowLevelSecurityApiFactory api) : IClassF
         Assert.Equal(System.Net.HttpStatusCode.OK, list.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, get.StatusCode);
         Assert.Equal(first, await list.Content.ReadAsStringAsync());
+        Assert.Equal(await OwnerCountAsync(demo), System.Text.Json.JsonDocument.Parse(first).RootElement.GetProperty("totalCount").GetInt32());
         foreach (var trace in new[] { listTrace, getTrace })
         {
             var command = Assert.Single(_commands, c => c.Trace == trace).Text;   // no set_config round trip of its own
-            Assert.StartsWith($"SELECT set_config('bulwark.tenant_id', '{demo}', false);", command, StringComparison.Ordinal);
+            Assert.StartsWith("SELECT set_config('bulwark.tenant_id', @bulwark_tenant_id, false);", command, StringComparison.Ordinal);
             Assert.Contains("FROM items", command, StringComparison.Ordinal);
         }
     }

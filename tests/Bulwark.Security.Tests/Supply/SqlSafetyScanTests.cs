@@ -43,6 +43,15 @@ public sealed partial class SqlSafetyScanTests
         return findings;
     }
 
+    /// <summary>
+    /// Hand-reviewed, each with its reason. TenantSessionInterceptor (AZ-4, issue 7): a constant statement (the RLS tenant
+    /// setting, its value a parameter) put before EF Core's own generated text, so a read needs no round trip of its own.
+    /// </summary>
+    private static readonly HashSet<string> ReviewedExceptions = new(StringComparer.Ordinal)
+    {
+        "TenantSessionInterceptor.cs: CommandText = string.Concat",
+    };
+
     [Fact]
     public void ShippedSource_HasNoStringBuiltSql()
     {
@@ -50,6 +59,7 @@ public sealed partial class SqlSafetyScanTests
         Assert.True(files.Count > 50, $"scanned only {files.Count} files");
         var offenders = files
             .SelectMany(f => Findings(File.ReadAllText(f)).Select(hit => $"{Path.GetFileName(f)}: {hit}"))
+            .Where(hit => !ReviewedExceptions.Contains(hit))
             .ToList();
         Assert.True(offenders.Count == 0, string.Join('\n', offenders));
     }
@@ -60,6 +70,8 @@ public sealed partial class SqlSafetyScanTests
     [InlineData("db.Database.SqlQueryRaw<int>(sql)")]
     [InlineData("command.CommandText = \"SELECT * FROM users WHERE email = '\" + email + \"'\";")]
     [InlineData("command.CommandText = $\"SELECT * FROM users WHERE email = '{email}'\";")]
+    [InlineData("command.CommandText = string.Concat(\"SELECT * FROM users WHERE email = '\", email, \"'\");")]
+    [InlineData("command.CommandText = prefix + command.CommandText;")]
     public void Scanner_FindsStringBuiltSql(string code) => Assert.NotEmpty(Findings(code));
 
     [Theory]
@@ -71,6 +83,6 @@ public sealed partial class SqlSafetyScanTests
     [GeneratedRegex(@"\b(ExecuteSqlRaw|ExecuteSqlRawAsync|FromSqlRaw|SqlQueryRaw)\b")]
     private static partial Regex RawSqlApi();
 
-    [GeneratedRegex(@"CommandText\s*=\s*(\$""|[^;]*\+)")]
+    [GeneratedRegex(@"CommandText\s*=\s*(\$""|[^;]*\+|string\.Concat)")]
     private static partial Regex BuiltCommandText();
 }
