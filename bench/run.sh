@@ -280,12 +280,13 @@ if [[ $SCALED == 1 ]]; then
   ITEM=$(curl -fsS "$SCALED_API/api/v1/items?pageSize=1" -H "Authorization: Bearer $TOKEN" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
   # The scaled mode's baseline: the same bare endpoint on the same PostgreSQL database (the owner's connection: no
-  # row-level security, which is part of what the secured figure pays for).
+  # row-level security, which is part of what the secured figure pays for), with the product's Npgsql settings
+  # (Max Auto Prepare, as ErpServiceCollectionExtensions.PostgresConnectionString sets it).
   SCALED_TENANT=$(curl -fsS "$SCALED_API/api/v1/tenants/current" -H "Authorization: Bearer $TOKEN" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   PORT[bare-pg]=$(free_port)
   dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare-pg]}" --Tenant "$SCALED_TENANT" \
-    --Postgres "Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_owner;Password=$PGOWNERPASS" \
+    --Postgres "Host=127.0.0.1;Port=$PGPORT;Database=bulwark_bench;Username=bulwark_owner;Password=$PGOWNERPASS;Max Auto Prepare=64" \
     >"$TMP/bare-pg.log" 2>&1 &
   PID[bare-pg]=$!
   PIDS+=("$!")

@@ -62,7 +62,7 @@ public static class ErpServiceCollectionExtensions
         else
         {
             services.AddPooledDbContextFactory<PostgresBulwarkDbContext>((sp, options) =>   // issue 7: pooled, as above
-                options.UseNpgsql(database.ConnectionString).UseBulwarkAudit(sp)
+                options.UseNpgsql(PostgresConnectionString(database.ConnectionString)).UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
                     .AddInterceptors(TenantSessionInterceptor.Instance, sp.GetRequiredService<ListCountInterceptor>()));   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
             services.AddScoped<BulwarkDbContext>(Lease<PostgresBulwarkDbContext>);
@@ -126,6 +126,27 @@ public static class ErpServiceCollectionExtensions
         db.Bind(services.GetRequiredService<ICurrentTenant>(), services.GetRequiredService<TimeProvider>());
         services.GetRequiredService<AuditPending>().Reset(db);   // LOG-3: no audit event outlives the unit of work that described it
         return db;
+    }
+
+    /// <summary>
+    /// Issue 7: the request path's PostgreSQL connection with Npgsql's automatic preparation on unless the operator set
+    /// it: a statement the application sends again and again (a list page, the tenant setting) is parsed and planned once
+    /// per physical connection instead of on every execution (prepared statements survive Npgsql's pool reset).
+    /// </summary>
+    internal static string? PostgresConnectionString(string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured };
+        if (given.Keys.Cast<string>().Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            return configured;
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(configured) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 
     /// <summary>The configured SQLite connection, or <c>bulwark.db</c> in the data folder; 30 s busy timeout.</summary>

@@ -99,6 +99,28 @@ public sealed class TenantSessionTests(RowLevelSecurityApiFactory api) : IClassF
         Assert.Equal(0, await db.Items.IgnoreQueryFilters().CountAsync(i => i.TenantId == tenants["demo"]));
     }
 
+    [Fact]
+    public async Task RepeatedStatements_ArePreparedOnTheConnection_AndStillSeeOnlyTheirTenant()
+    {
+        // Issue 7: Npgsql's automatic preparation is on for the request path (Max Auto Prepare), so a statement sent
+        // again and again is parsed and planned once per physical connection; the tenant setting still holds per open.
+        var tenants = await api.TenantIdsAsync();
+        await using var scope = api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
+        Assert.Equal(64, new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).MaxAutoPrepare);
+        await scope.ServiceProvider.GetRequiredService<TenantScope>().EnterAsync(db, tenants["demo"], CancellationToken.None);
+        await db.Database.OpenConnectionAsync();
+        var expected = await OwnerCountAsync(tenants["demo"]);
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(expected, await db.Items.IgnoreQueryFilters().CountAsync());
+        }
+
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "SELECT count(*)::int FROM pg_prepared_statements WHERE statement LIKE '%FROM items%'";
+        Assert.True((int)(await command.ExecuteScalarAsync())! >= 1);
+    }
+
     public void Dispose() => _listener?.Dispose();
 
     private void Listen()
