@@ -23,6 +23,11 @@ public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWo
         e.Id, e.Number, e.Date, e.Memo, e.Status, e.PostedAt, e.ReversalOfId, e.ReversedById,
         Money.FromCents(e.Lines.Sum(l => l.DebitCents)), e.Version, e.CreatedAt, e.UpdatedAt);
 
+    // Issue 7: the page compiled once per sort, direction and status filter (unfiltered, then LedgerContracts.Statuses in
+    // order), for the lists whose count is reused (no date or account filter).
+    private static readonly CompiledPages<JournalEntry, JournalEntrySummaryResponse> Pages = new(Sort, ToSummary,
+        [null, .. LedgerContracts.Statuses.Select(StatusIs)]);
+
     public Task<PagedResult<JournalEntrySummaryResponse>> ListAsync(PageQuery page, string? status, DateOnly? from, DateOnly? to,
         Guid? accountId, CancellationToken cancellationToken)
     {
@@ -51,11 +56,33 @@ public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWo
         // until an entry write commits; date and account filters are counted on every request.
         if (from is null && to is null && accountId is null && (status is null || LedgerContracts.Statuses.Contains(status)))
         {
-            return query.ToPageAsync(db, page, Sort, ToSummary, counts, ListCountCache.For<JournalEntry>("status=" + status),
+            return query.ToPageAsync(db, page, Pages, FilterOf(status), counts, ListCountCache.For<JournalEntry>("status=" + status),
                 cancellationToken);
         }
 
         return query.ToPageAsync(db, page, Sort, ToSummary, cancellationToken);
+    }
+
+    /// <summary>The compiled page's filter number: 0 unfiltered, then 1 + the status's place in LedgerContracts.Statuses.</summary>
+    private static int FilterOf(string? status)
+    {
+        for (var i = 0; i < LedgerContracts.Statuses.Count; i++)
+        {
+            if (string.Equals(status, LedgerContracts.Statuses[i], StringComparison.Ordinal))
+            {
+                return i + 1;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary><c>e.Status == status</c> with the status a constant of the tree (one compiled query per status).</summary>
+    private static Expression<Func<JournalEntry, bool>>? StatusIs(string status)
+    {
+        var entry = Expression.Parameter(typeof(JournalEntry), "e");
+        return Expression.Lambda<Func<JournalEntry, bool>>(
+            Expression.Equal(Expression.Property(entry, nameof(JournalEntry.Status)), Expression.Constant(status)), entry);
     }
 
     public async Task<JournalEntryResponse?> FindAsync(Guid id, CancellationToken cancellationToken)

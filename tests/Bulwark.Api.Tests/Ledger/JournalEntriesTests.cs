@@ -11,6 +11,48 @@ public abstract class JournalEntriesTests(BulwarkApiFactory api)
 {
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
+    [Fact, Trait("Control", "VAL-6")]
+    public async Task List_EverySortDirectionAndStatus_PagesThroughTheTenantsEntriesInOrder()
+    {
+        // Issue 7: the page is a compiled query per sort, direction and status; each one is checked here.
+        using var client = await api.ClientForAsync("finance");
+        var (debit, credit) = await CreateAccountPairAsync(client);
+        await CreateEntryAsync(client, BalancedEntry(debit, credit, 10m, date: "2026-03-02"));
+        await CreateEntryAsync(client, BalancedEntry(debit, credit, 20m, post: true, date: "2026-03-01"));
+        await CreateEntryAsync(client, BalancedEntry(debit, credit, 30m, date: "2026-03-03"));
+
+        foreach (var status in new[] { "", "draft", "posted" })
+        {
+            var filter = status.Length == 0 ? "" : "&status=" + status;
+            foreach (var sort in new[] { "date", "number", "createdAt" })
+            {
+                var ascending = await AllEntriesAsync(client, $"sort={sort}{filter}");
+                var descending = await AllEntriesAsync(client, $"sort=-{sort}{filter}");
+                Assert.NotEmpty(ascending);
+                Assert.Equal(EntryIds(ascending).Order(), EntryIds(descending).Order());
+                if (status.Length > 0)
+                {
+                    Assert.All(ascending, e => Assert.Equal(status, e.GetProperty("status").GetString()));
+                }
+                else
+                {
+                    Assert.Equal(2, ascending.Select(e => e.GetProperty("status").GetString()).Distinct().Count());
+                }
+
+                var keys = ascending.Select(e => e.GetProperty(sort).GetString()!).ToList();
+                Assert.Equal(keys.Order(StringComparer.Ordinal), keys);   // ISO dates, UTC times and JE-numbers sort as text
+                if (keys.Distinct().Count() == keys.Count)
+                {
+                    Assert.Equal(EntryIds(ascending).Reverse(), EntryIds(descending));
+                }
+
+                using var second = await client.GetAsync($"/api/v1/journal-entries?sort={sort}&page=2&pageSize=2{filter}");
+                var page = (await ReadJsonAsync(second)).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString());
+                Assert.Equal(EntryIds(ascending).Skip(2).Take(2), page);
+            }
+        }
+    }
+
     [Fact, Trait("Control", "DATA-6")]
     public async Task Create_BalancedEntry_Returns201AsDraftWithServerAssignedNumber()
     {
@@ -439,6 +481,25 @@ public abstract class JournalEntriesTests(BulwarkApiFactory api)
         Assert.Equal(20, (await ReadJsonAsync(list)).GetProperty("totalCount").GetInt32());
         // Posted: 2 + 4 + … + 20 = 110.
         Assert.Equal(110m, (await BalanceAsync(client, debit)).GetProperty("balance").GetDecimal());
+    }
+
+    private static IEnumerable<string?> EntryIds(List<JsonElement> entries) => entries.Select(e => e.GetProperty("id").GetString());
+
+    /// <summary>Every entry of the list, page by page (100 at a time).</summary>
+    private static async Task<List<JsonElement>> AllEntriesAsync(HttpClient client, string query)
+    {
+        var entries = new List<JsonElement>();
+        for (var page = 1; ; page++)
+        {
+            using var response = await client.GetAsync($"/api/v1/journal-entries?{query}&page={page}&pageSize=100");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = await ReadJsonAsync(response);
+            entries.AddRange(json.GetProperty("items").EnumerateArray().Select(e => e.Clone()));
+            if (entries.Count >= json.GetProperty("totalCount").GetInt32() || page > 50)
+            {
+                return entries;
+            }
+        }
     }
 }
 
