@@ -133,7 +133,7 @@ public static class ErpServiceCollectionExtensions
     /// it: a statement the application sends again and again (a list page, the tenant setting) is parsed and planned once
     /// per physical connection instead of on every execution (prepared statements survive Npgsql's pool reset).
     /// </summary>
-    internal static string? PostgresConnectionString(string? configured)
+    public static string? PostgresConnectionString(string? configured)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {

@@ -79,8 +79,10 @@ internal sealed class VerifiedSignatureCache(Func<IReadOnlyList<SecurityKey>> va
     public void Dispose() => _verified.Dispose();
 
     /// <summary>
-    /// The handler passes a fresh copy of the scheme's parameters on every request: a hit needs every rule that decides
-    /// the outcome to be equal (values, lists, and the same delegates); anything else is validated in full.
+    /// The handler passes a fresh copy of the scheme's parameters on every request: a hit needs the rules compared here
+    /// (every one <see cref="JwtBearerSetup"/> sets, the lists, the key sources and the validator delegates) to be equal;
+    /// anything else is validated in full. Parameters differing only in a setting not listed here would share a hit —
+    /// the one scheme that uses this handler never passes such parameters.
     /// </summary>
     private static bool SameRules(TokenValidationParameters a, TokenValidationParameters b) =>
         a.ValidateIssuer == b.ValidateIssuer && a.ValidateAudience == b.ValidateAudience && a.ValidateLifetime == b.ValidateLifetime
