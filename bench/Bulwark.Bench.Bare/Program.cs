@@ -34,6 +34,7 @@ if (postgres is not null)
 }
 else
 {
+    SqliteEngine.Configure();   // the product's process-wide SQLite settings (fairness, as auto-prepare above)
     builder.Services.AddPooledDbContextFactory<SqliteBulwarkDbContext>(options =>
         options.UseSqlite($"Data Source={sqlite};Mode=ReadOnly;Pooling=True"));
     builder.Services.AddScoped<BulwarkDbContext>(Lease<SqliteBulwarkDbContext>);

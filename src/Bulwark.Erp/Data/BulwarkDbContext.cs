@@ -236,6 +236,14 @@ public sealed class SqliteBulwarkDbContext : BulwarkDbContext
         : base(options)
     {
     }
+
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // UTC as the provider's own text, parsed without culture work (issue 7).
+        configurationBuilder.Properties<DateTime>().HaveConversion<SqliteUtcDateTimeConverter>();
+    }
 }
 
 /// <summary>PostgreSQL flavour (scaled mode); carries <c>Data/Migrations/Postgres</c>.</summary>

@@ -50,6 +50,7 @@ public static class ErpServiceCollectionExtensions
 
         if (database.IsSqlite)
         {
+            SqliteEngine.Configure();   // issue 7: no per-call connection mutex (before any connection opens)
             // Issue 7: pooled contexts on options built once (every input is a singleton). Building the options and a
             // fresh context's internal services per request scope was most of what a request allocated.
             services.AddPooledDbContextFactory<SqliteBulwarkDbContext>((sp, options) =>
