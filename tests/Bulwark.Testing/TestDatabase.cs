@@ -82,6 +82,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             ["BULWARK_DATA_DIR"] = DataDirectory,
             ["Bulwark:Database:Provider"] = "Sqlite",
+            ["Bulwark:Database:ThreadSafetyChecks"] = "true",   // issue 7: off in the service, on in every test host
             ["Bulwark:Crypto:MasterKey"] = MasterKey,
             ["Bulwark:Backup:Key"] = BackupKey,
             ["Bulwark:Audit:CheckpointKey"] = AuditCheckpointKey,
@@ -92,6 +93,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             ["BULWARK_DATA_DIR"] = DataDirectory,
             ["Bulwark:Database:Provider"] = "Postgres",
+            ["Bulwark:Database:ThreadSafetyChecks"] = "true",
             ["Bulwark:Database:ConnectionString"] = AppConnectionString,
             ["Bulwark:Database:MigrationConnectionString"] = OwnerConnectionString,
             ["Bulwark:Database:AutoMigrate"] = "true",

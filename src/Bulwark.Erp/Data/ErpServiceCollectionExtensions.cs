@@ -57,7 +57,8 @@ public static class ErpServiceCollectionExtensions
                 options.UseSqlite(SqliteConnectionString(sp), sqlite => sqlite.MigrationsAssembly(typeof(BulwarkDbContext).Assembly.FullName))
                     .UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
-                    .AddInterceptors(sp.GetRequiredService<ListCountInterceptor>()));
+                    .AddInterceptors(sp.GetRequiredService<ListCountInterceptor>())
+                    .EnableThreadSafetyChecks(database.ThreadSafetyChecks));   // issue 7: see DatabaseOptions.ThreadSafetyChecks
             services.AddScoped<BulwarkDbContext>(Lease<SqliteBulwarkDbContext>);
         }
         else
@@ -65,7 +66,8 @@ public static class ErpServiceCollectionExtensions
             services.AddPooledDbContextFactory<PostgresBulwarkDbContext>((sp, options) =>   // issue 7: pooled, as above
                 options.UseNpgsql(PostgresConnectionString(database.ConnectionString)).UseBulwarkAudit(sp)
                     .UseBulwarkFieldEncryption(sp)   // DATA-1
-                    .AddInterceptors(TenantSessionInterceptor.Instance, sp.GetRequiredService<ListCountInterceptor>()));   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
+                    .AddInterceptors(TenantSessionInterceptor.Instance, sp.GetRequiredService<ListCountInterceptor>())   // AZ-4: RLS tenant setting (stateless; reads the context's tenant)
+                    .EnableThreadSafetyChecks(database.ThreadSafetyChecks));
             services.AddScoped<BulwarkDbContext>(Lease<PostgresBulwarkDbContext>);
             // AUTH-4/DATA-5: every instance reads and writes one Data Protection key ring in the database.
             services.AddDbContext<KeyRing.KeyRingDbContext>(options => options.UseNpgsql(database.ConnectionString),
