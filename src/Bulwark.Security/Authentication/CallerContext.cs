@@ -15,6 +15,12 @@ public sealed record CallerContext(Guid UserId, Guid TenantId, IReadOnlyList<str
             return null;
         }
 
+        // Issue 7: a token answered from the verified snapshot carries the caller read from the same claims (once per token).
+        if (principal.Identity is SnapshotClaimsIdentity { Caller: { } known } && principal.Identities is IReadOnlyCollection<ClaimsIdentity> { Count: 1 })
+        {
+            return known;
+        }
+
         if (!Guid.TryParse(principal.FindFirstValue(BulwarkClaims.Subject), out var userId)
             || !Guid.TryParse(principal.FindFirstValue(BulwarkClaims.Tenant), out var tenantId))
         {

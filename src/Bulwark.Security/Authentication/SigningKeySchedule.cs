@@ -45,5 +45,38 @@ internal static class SigningKeySchedule
         TimeSpan skew) =>
         Published(keys, now, retention).Where(k => k.ActivatesAt <= now + skew);
 
+    /// <summary>
+    /// Issue 7: the span around <paramref name="now"/> in which <see cref="Validating"/> gives the same keys — it changes
+    /// only when a key comes within the skew of its activation or passes its retirement — so a caller can reuse one
+    /// answer for every time in [<c>From</c>, <c>Until</c>).
+    /// </summary>
+    public static (DateTime From, DateTime Until) ValidatingWindow(IReadOnlyList<SigningKeyRecord> keys, DateTime now, TimeSpan retention,
+        TimeSpan skew)
+    {
+        var from = DateTime.MinValue;
+        var until = DateTime.MaxValue;
+        foreach (var key in keys)
+        {
+            foreach (var boundary in (ReadOnlySpan<DateTime?>)[key.ActivatesAt - skew, RetiresAt(keys, key, retention)])
+            {
+                if (boundary is not { } at)
+                {
+                    continue;
+                }
+
+                if (at <= now)
+                {
+                    from = Max(from, at);
+                }
+                else if (at < until)
+                {
+                    until = at;
+                }
+            }
+        }
+
+        return (from, until);
+    }
+
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 }

@@ -31,6 +31,7 @@ public sealed partial class SigningKeyStore(
     private readonly ConcurrentDictionary<string, SigningCredentials> _credentials = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile IReadOnlyList<SigningKeyRecord> _keys = [];
+    private volatile ValidationAnswer? _validation;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -56,9 +57,32 @@ public sealed partial class SigningKeyStore(
     }
 
     /// <summary>Keys accepted for validation: active and retiring (no I/O; read on every request).</summary>
-    public IReadOnlyList<SecurityKey> ValidationKeys =>
-        SigningKeySchedule.Validating(_keys, Now, Retention, TimeSpan.FromSeconds(jwtOptions.Value.ClockSkewSeconds))
-            .Select(k => (SecurityKey)PublicKey(k)).ToArray();
+    public IReadOnlyList<SecurityKey> ValidationKeys
+    {
+        get
+        {
+            var keys = _keys;
+            var now = Now;
+            var retention = Retention;
+            var skew = TimeSpan.FromSeconds(jwtOptions.Value.ClockSkewSeconds);
+            // Issue 7: read on every authenticated request; the answer is reused while neither the loaded keys nor the
+            // schedule's span around the clock changed (SigningKeySchedule.ValidatingWindow), so a key still leaves the set
+            // at its exact retirement time.
+            if (_validation is { } cached && ReferenceEquals(cached.Keys, keys) && cached.Retention == retention && cached.Skew == skew
+                && cached.From <= now && now < cached.Until)
+            {
+                return cached.Result;
+            }
+
+            var result = Array.AsReadOnly(SigningKeySchedule.Validating(keys, now, retention, skew).Select(k => (SecurityKey)PublicKey(k)).ToArray());
+            var (from, until) = SigningKeySchedule.ValidatingWindow(keys, now, retention, skew);
+            _validation = new ValidationAnswer(keys, retention, skew, from, until, result);
+            return result;
+        }
+    }
+
+    private sealed record ValidationAnswer(IReadOnlyList<SigningKeyRecord> Keys, TimeSpan Retention, TimeSpan Skew, DateTime From,
+        DateTime Until, IReadOnlyList<SecurityKey> Result);
 
     /// <summary>The keys as loaded, with their state now (for the CLI and tests).</summary>
     public IReadOnlyList<(SigningKeyRecord Key, SigningKeyState State)> Describe()

@@ -20,7 +20,8 @@ namespace Bulwark.Security.Authentication;
 /// never failures (a forged token costs its full verification every time); an entry ends at the token's expiry (<c>exp</c>,
 /// by the application's clock; the skew after it is left to a full validation); a hit counts only while the key that
 /// verified it is still one of <see cref="SigningKeyStore.ValidationKeys"/> (a removed key's tokens are verified again —
-/// and fail). Each hit gets a new identity built from the claims' snapshot. Bounded: at most <see cref="MaxEntries"/> tokens.
+/// and fail). Each hit gets a new identity built from the claims' snapshot, carrying the caller read once from them
+/// (<see cref="SnapshotClaimsIdentity"/>). Bounded: at most <see cref="MaxEntries"/> tokens.
 /// </remarks>
 internal sealed class VerifiedSignatureCache(Func<IReadOnlyList<SecurityKey>> validationKeys, TimeProvider time)
     : JsonWebTokenHandler, IDisposable
@@ -55,7 +56,8 @@ internal sealed class VerifiedSignatureCache(Func<IReadOnlyList<SecurityKey>> va
             {
                 IsValid = true,
                 SecurityToken = known.Token,
-                ClaimsIdentity = new CaseSensitiveClaimsIdentity(known.Claims, known.AuthenticationType, known.NameClaimType, known.RoleClaimType),
+                ClaimsIdentity = new SnapshotClaimsIdentity(known.Claims, known.AuthenticationType, known.NameClaimType, known.RoleClaimType,
+                    known.Caller),
             };
         }
 
@@ -67,8 +69,11 @@ internal sealed class VerifiedSignatureCache(Func<IReadOnlyList<SecurityKey>> va
             if (expires > now)
             {
                 // Only successes, never failures (a forged token costs its full verification every time).
-                var snapshot = new Verified(validationParameters.Clone(), signingKey, securityToken, [.. identity.Claims.Select(c => c.Clone())],
-                    identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType, expires);
+                Claim[] claims = [.. identity.Claims.Select(c => c.Clone())];
+                var caller = CallerContext.From(new ClaimsPrincipal(
+                    new CaseSensitiveClaimsIdentity(claims, identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType)));
+                var snapshot = new Verified(validationParameters.Clone(), signingKey, securityToken, claims,
+                    identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType, expires, caller);
                 _verified.Set(digest, snapshot, new MemoryCacheEntryOptions { AbsoluteExpiration = expires, Size = 1 });
             }
         }
@@ -125,7 +130,7 @@ internal sealed class VerifiedSignatureCache(Func<IReadOnlyList<SecurityKey>> va
 
     /// <summary>What a full validation established about one token: its key, parsed token (read only), claims and expiry.</summary>
     private sealed record Verified(TokenValidationParameters Parameters, SecurityKey Key, SecurityToken Token, Claim[] Claims, string? AuthenticationType,
-        string NameClaimType, string RoleClaimType, DateTimeOffset Expires);
+        string NameClaimType, string RoleClaimType, DateTimeOffset Expires, CallerContext? Caller);
 
     private static string Digest(string token)
     {

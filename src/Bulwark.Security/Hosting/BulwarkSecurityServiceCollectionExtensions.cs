@@ -58,6 +58,7 @@ public static class BulwarkSecurityServiceCollectionExtensions
         // LOG-1/LOG-5: one JSON line per event on stdout (and a file, Seq, OTLP when configured).
         services.AddSerilog((sp, logger) =>
         {
+            var stdout = new StdoutLogWriter(new RenderedCompactJsonFormatter());
             logger.MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
@@ -67,18 +68,20 @@ public static class BulwarkSecurityServiceCollectionExtensions
                 .Enrich.With<LogRedactionEnricher>()   // LOG-4: last enricher, so every sink gets redacted events
                 // Issue 7: one background worker formats and writes the lines, so a request never waits on stdout or the
                 // file; a full buffer (2,000 lines, a few MB at most) blocks the writer instead of dropping lines (LOG-2/BAN-2).
+                // Stdout gets the lines in batches: one write when the worker's queue runs empty (StdoutLogWriter).
                 .WriteTo.Async(sinks =>
                 {
-                    sinks.Console(new RenderedCompactJsonFormatter());
+                    sinks.Sink(stdout);
                     var file = configuration["Bulwark:Logging:FilePath"];
                     if (!string.IsNullOrWhiteSpace(file))
                     {
                         sinks.File(new RenderedCompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 90);
                     }
-                }, bufferSize: 2_000, blockWhenFull: true);
+                }, bufferSize: 2_000, blockWhenFull: true, monitor: stdout);
 
             LogSinks.AddOptional(logger, configuration);   // LOG-5: Seq, OTLP (the redaction enricher runs before them too)
         }, preserveStaticLogger: true); // a host owns its logger: disposing one host never silences another in the same process
+        CategoryLoggerCache.Decorate(services);   // issue 7: one logger per category, not one per transient handler
         services.TryAddSingleton<ISecurityEvents, LoggingSecurityEvents>();
 
         // ERR-1/ERR-2: one problem+json shape for everything.

@@ -79,4 +79,14 @@ public sealed class RequestScopeTests(SqliteApiFactory api) : IClassFixture<Sqli
         // Each scope still has its own context (its own tenant and change tracker).
         Assert.NotSame(one.ServiceProvider.GetRequiredService<BulwarkDbContext>(), two.ServiceProvider.GetRequiredService<BulwarkDbContext>());
     }
+    [Fact]
+    public void TheHostsLoggerFactory_GivesOneLoggerPerCategory()
+    {
+        // Issue 7: the framework's authentication handlers are made per request and each asks the factory for a logger;
+        // Serilog's factory alone builds a new one every time.
+        var factory = api.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+        var category = typeof(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler).FullName!;
+
+        Assert.Same(factory.CreateLogger(category), factory.CreateLogger(category));
+    }
 }

@@ -70,4 +70,36 @@ public sealed class SigningKeyScheduleTests
         Assert.Equal(["k1"], Kids(SigningKeySchedule.Validating(Both, now, Retention, TimeSpan.FromSeconds(5))));
         Assert.Equal(["k1", "k2"], Kids(SigningKeySchedule.Validating(Both, now, Retention, TimeSpan.FromSeconds(30))));
     }
+
+    [Fact]
+    public void ValidatingWindow_HoldsOneAnswer_FromItsStartToItsEnd_AcrossTheWholeSchedule()
+    {
+        // Issue 7: SigningKeyStore reuses one answer inside the window; it must never span a change of the answer.
+        var skew = TimeSpan.FromSeconds(30);
+        SigningKeyRecord[] keys = [Key("k0", 0, T0.AddDays(-40), retiredAt: T0.AddDays(-1)), First, Second, Key("k3", 3, T0.AddDays(60))];
+        var changes = 0;
+        string[]? previous = null;
+        for (var now = T0.AddDays(-41); now < T0.AddDays(62); now += TimeSpan.FromMinutes(3))
+        {
+            var answer = Kids(SigningKeySchedule.Validating(keys, now, Retention, skew));
+            var (from, until) = SigningKeySchedule.ValidatingWindow(keys, now, Retention, skew);
+
+            Assert.InRange(now, from, until.AddTicks(-1));
+            var first = from == DateTime.MinValue ? now.AddDays(-5) : from;   // the ends of time are not probed (no arithmetic there)
+            var last = until == DateTime.MaxValue ? now.AddDays(5) : until.AddTicks(-1);
+            Assert.Equal(answer, Kids(SigningKeySchedule.Validating(keys, first, Retention, skew)));
+            Assert.Equal(answer, Kids(SigningKeySchedule.Validating(keys, last, Retention, skew)));
+            if (previous is not null && !previous.SequenceEqual(answer))
+            {
+                changes++;
+                Assert.True(now - from < TimeSpan.FromMinutes(3), $"the answer changed at {from:O}, but the window started earlier");
+            }
+
+            previous = answer;
+        }
+
+        Assert.True(changes >= 5, $"{changes} changes: the schedule under test should activate and retire several keys");
+        Assert.Equal((DateTime.MinValue, T0 - skew), SigningKeySchedule.ValidatingWindow([First], T0.AddDays(-1), Retention, skew));
+        Assert.Equal((T0 - skew, DateTime.MaxValue), SigningKeySchedule.ValidatingWindow([First], T0.AddDays(1), Retention, skew));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Bulwark.Security.Authentication;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -97,7 +98,45 @@ public sealed class VerifiedSignatureCacheTests : IDisposable
         Assert.Equal("user-1", third.ClaimsIdentity.FindFirst("sub")?.Value);
         Assert.Equal(first.ClaimsIdentity.NameClaimType, third.ClaimsIdentity.NameClaimType);
         Assert.Equal(first.ClaimsIdentity.AuthenticationType, third.ClaimsIdentity.AuthenticationType);
-        Assert.IsType<CaseSensitiveClaimsIdentity>(third.ClaimsIdentity);
+        Assert.IsAssignableFrom<CaseSensitiveClaimsIdentity>(third.ClaimsIdentity);
+    }
+
+    [Fact, Trait("Control", "AZ-4")]
+    public async Task AHit_CarriesTheCallerReadFromItsClaims_ReadOncePerToken()
+    {
+        var token = Sign(_key, CallerClaims());
+        var full = await _cache.ValidateTokenAsync(token, Parameters());
+        var expected = CallerContext.From(new ClaimsPrincipal(full.ClaimsIdentity))!;
+
+        var first = CallerContext.From(new ClaimsPrincipal((await _cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity));
+        var second = CallerContext.From(new ClaimsPrincipal((await _cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity));
+
+        Assert.Equal(2, _cache.Hits);
+        Assert.NotNull(first);
+        Assert.Same(first, second);   // carried, not read again
+        Assert.Equal((expected.UserId, expected.TenantId, expected.SessionId), (first.UserId, first.TenantId, first.SessionId));
+        Assert.Equal(["admin", "auditor"], first.Roles);
+        Assert.Equal(expected.Roles, first.Roles);
+    }
+
+    [Fact, Trait("Control", "AZ-4")]
+    public async Task ACarriedCaller_IsNotUsed_OnceTheClaimsChangeOrAnotherIdentityJoins()
+    {
+        var token = Sign(_key, CallerClaims());
+        Assert.True((await _cache.ValidateTokenAsync(token, Parameters())).IsValid);
+        var carried = CallerContext.From(new ClaimsPrincipal((await _cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity))!;
+
+        var added = (await _cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity;
+        added.AddClaim(new Claim(BulwarkClaims.Roles, "owner"));
+        var removed = (await _cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity;
+        removed.RemoveClaim(removed.FindFirst(c => c.Type == BulwarkClaims.Roles && c.Value == "auditor"));
+        var joined = new ClaimsPrincipal((await _cache.ValidateTokenAsync(token, Parameters())).ClaimsIdentity);
+        joined.AddIdentity(new ClaimsIdentity([new Claim(BulwarkClaims.Roles, "guest")], "other"));
+
+        Assert.Equal(["admin", "auditor", "owner"], CallerContext.From(new ClaimsPrincipal(added))!.Roles);
+        Assert.Equal(["admin"], CallerContext.From(new ClaimsPrincipal(removed))!.Roles);
+        Assert.Equal(["admin", "auditor", "guest"], CallerContext.From(joined)!.Roles);
+        Assert.Equal(["admin", "auditor"], carried.Roles);   // the carried caller itself is never changed
     }
 
     [Fact]
@@ -150,13 +189,21 @@ public sealed class VerifiedSignatureCacheTests : IDisposable
         IssuerSigningKeyResolver = (_, _, _, _) => _validating,
     };
 
-    private static string Sign(ECDsaSecurityKey key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    private static Dictionary<string, object> CallerClaims() => new()
+    {
+        [BulwarkClaims.Subject] = Guid.NewGuid().ToString(),
+        [BulwarkClaims.Tenant] = Guid.NewGuid().ToString(),
+        [BulwarkClaims.Roles] = new[] { "admin", "auditor" },
+        [BulwarkClaims.SessionId] = Guid.NewGuid().ToString("N"),
+    };
+
+    private static string Sign(ECDsaSecurityKey key, Dictionary<string, object>? claims = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = Issuer,
         Audience = Audience,
         TokenType = BulwarkClaims.AccessTokenType,
         Expires = DateTime.UtcNow.AddMinutes(15),
-        Claims = new Dictionary<string, object> { ["sub"] = "user-1" },
+        Claims = claims ?? new Dictionary<string, object> { ["sub"] = "user-1" },
         SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
     });
 
