@@ -27,7 +27,9 @@ public sealed class ItemService(BulwarkDbContext db, UnitOfWork unitOfWork, Rich
 
     public Task<PagedResult<ItemResponse>> ListAsync(PageQuery page, bool? active, string? sku, CancellationToken cancellationToken)
     {
-        var query = db.Items.AsNoTracking();
+        // Issue 7: the query is counted (on a count-cache miss) or projected, and neither tracks entities; AsNoTracking here
+        // cost a generic-method lookup on every request (the compiled page applies it itself).
+        IQueryable<Item> query = db.Items;
         if (active is { } isActive)
         {
             query = query.Where(i => i.IsActive == isActive);

@@ -24,6 +24,8 @@ internal sealed partial class LogRedactionEnricher : ILogEventEnricher
     ];
 
     private static readonly ScalarValue RedactedValue = new(Redacted);
+    private const int MaxKnownNames = 1024;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> KnownNames = new(StringComparer.Ordinal);
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
@@ -31,7 +33,7 @@ internal sealed partial class LogRedactionEnricher : ILogEventEnricher
         List<LogEventProperty>? replaced = null;
         foreach (var (name, value) in logEvent.Properties)
         {
-            var clean = IsSensitiveName(name) ? RedactedValue : Redact(value);
+            var clean = IsSensitivePropertyName(name) ? RedactedValue : Redact(value);
             if (!ReferenceEquals(clean, value))
             {
                 (replaced ??= []).Add(new LogEventProperty(name, clean));
@@ -45,6 +47,26 @@ internal sealed partial class LogRedactionEnricher : ILogEventEnricher
                 logEvent.AddOrUpdateProperty(property);
             }
         }
+    }
+
+    /// <summary>
+    /// Issue 7: an event's own property names come from the code's templates, enrichers and scopes — a few dozen, seen on
+    /// every line — so their answer is kept (bounded; names beyond the bound are checked each time).
+    /// </summary>
+    private static bool IsSensitivePropertyName(string name)
+    {
+        if (KnownNames.TryGetValue(name, out var sensitive))
+        {
+            return sensitive;
+        }
+
+        sensitive = IsSensitiveName(name);
+        if (KnownNames.Count < MaxKnownNames)
+        {
+            KnownNames.TryAdd(name, sensitive);
+        }
+
+        return sensitive;
     }
 
     internal static bool IsSensitiveName(string name)
@@ -68,22 +90,12 @@ internal sealed partial class LogRedactionEnricher : ILogEventEnricher
             case ScalarValue { Value: string text }:
                 var cleanText = RedactText(text);
                 return ReferenceEquals(cleanText, text) ? value : new ScalarValue(cleanText);
+            // Issue 7: the collection cases live in their own methods, so the string case (every request line) allocates
+            // none of their closures.
             case SequenceValue sequence:
-            {
-                var elements = sequence.Elements.Select(Redact).ToList();
-                return elements.Where((e, i) => !ReferenceEquals(e, sequence.Elements[i])).Any() ? new SequenceValue(elements) : value;
-            }
-
+                return RedactSequence(sequence);
             case StructureValue structure:
-            {
-                var properties = structure.Properties
-                    .Select(p => IsSensitiveName(p.Name) ? new LogEventProperty(p.Name, RedactedValue) : new LogEventProperty(p.Name, Redact(p.Value)))
-                    .ToList();
-                return properties.Where((p, i) => !ReferenceEquals(p.Value, structure.Properties[i].Value)).Any()
-                    ? new StructureValue(properties, structure.TypeTag)
-                    : value;
-            }
-
+                return RedactStructure(structure);
             case DictionaryValue dictionary:
             {
                 var changed = false;
@@ -102,6 +114,22 @@ internal sealed partial class LogRedactionEnricher : ILogEventEnricher
             default:
                 return value;
         }
+    }
+
+    private static SequenceValue RedactSequence(SequenceValue sequence)
+    {
+        var elements = sequence.Elements.Select(Redact).ToList();
+        return elements.Where((e, i) => !ReferenceEquals(e, sequence.Elements[i])).Any() ? new SequenceValue(elements) : sequence;
+    }
+
+    private static StructureValue RedactStructure(StructureValue structure)
+    {
+        var properties = structure.Properties
+            .Select(p => IsSensitiveName(p.Name) ? new LogEventProperty(p.Name, RedactedValue) : new LogEventProperty(p.Name, Redact(p.Value)))
+            .ToList();
+        return properties.Where((p, i) => !ReferenceEquals(p.Value, structure.Properties[i].Value)).Any()
+            ? new StructureValue(properties, structure.TypeTag)
+            : structure;
     }
 
     /// <summary>The text with JWTs, bearer credentials, opaque tokens and IBANs replaced; the same string when none.</summary>

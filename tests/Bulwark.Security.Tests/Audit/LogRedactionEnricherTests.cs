@@ -26,6 +26,21 @@ public sealed class LogRedactionEnricherTests
         Assert.Equal("\"[REDACTED]\"", Rendered(logEvent, name));
     }
 
+    [Fact]
+    public void APropertyNameSeenBefore_GetsTheSameAnswer_EveryTime()
+    {
+        // Issue 7: the answer for an event's own property names is kept; the kept answer must be the checked one.
+        var enricher = new LogRedactionEnricher();
+        for (var i = 0; i < 3; i++)
+        {
+            var logEvent = Event(new LogEventProperty("ClientSecretHint", new ScalarValue("plain")),
+                new LogEventProperty("RequestPath", new ScalarValue("/api/v1/items")));
+            enricher.Enrich(logEvent, null!);
+            Assert.Equal("\"[REDACTED]\"", Rendered(logEvent, "ClientSecretHint"));
+            Assert.Equal("\"/api/v1/items\"", Rendered(logEvent, "RequestPath"));
+        }
+    }
+
     [Theory]
     [InlineData("ua eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl tail", "eyJhbGci")]
     [InlineData("Authorization: Bearer abc.DEF-123_456~xyz", "abc.DEF")]
