@@ -31,7 +31,8 @@ public sealed class JournalEntryService(BulwarkDbContext db, UnitOfWork unitOfWo
     public Task<PagedResult<JournalEntrySummaryResponse>> ListAsync(PageQuery page, string? status, DateOnly? from, DateOnly? to,
         Guid? accountId, CancellationToken cancellationToken)
     {
-        var query = db.JournalEntries.AsNoTracking();
+        // Issue 7: counted or projected to summaries, neither of which tracks entities (as in ItemService.ListAsync).
+        IQueryable<JournalEntry> query = db.JournalEntries;
         if (status is not null)
         {
             query = query.Where(e => e.Status == status);

@@ -53,7 +53,8 @@ internal sealed class StdoutLogWriter : ILogEventSink, IAsyncLogEventSinkMonitor
 
     public void Dispose()
     {
-        // Serilog disposes it twice (through the async wrapper and the monitor hook); the first time writes the rest.
+        // Serilog disposes it twice at shutdown (the async wrapper disposes its sinks, and so does the root logger, which
+        // tracks every sink its configuration made); the first time writes the rest. The stdout stream stays open.
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
