@@ -184,6 +184,10 @@ start_api nolimit "$TMP/data-nolimit" "${RAISED[@]}" "${NOLIMIT[@]}"
 # same 10,000 items in every round, so no list figure is compared across different table sizes.
 cp -a "$TMP/data-api" "$TMP/data-create"
 start_api create "$TMP/data-create" "${RAISED[@]}"
+# Like for like with the NestJS peer, which counts the tenant's items on every request: the same list with the product's
+# list-count cache off (context for the NestJS target, not a target of its own).
+cp -a "$TMP/data-api" "$TMP/data-counting"
+start_api counting "$TMP/data-counting" "${RAISED[@]}" Bulwark__Database__ListCountCacheSeconds=0
 PORT[bare]=$(free_port)
 dotnet "$BARE_DLL" --urls "http://127.0.0.1:${PORT[bare]}" --Database "$TMP/data-api/bulwark.db" --Tenant "$TENANT" \
   >"$TMP/bare.log" 2>&1 &
@@ -195,12 +199,20 @@ same_total "http://127.0.0.1:${PORT[bare]}/items?pageSize=1" "http://127.0.0.1:$
 # The NestJS peer on its own copy of the data folder, verifying tokens with the API's public key.
 cp -a "$TMP/data-api" "$TMP/data-nest"
 curl -fsS "http://127.0.0.1:${PORT[api]}/.well-known/jwks.json" >"$TMP/jwks.json"
-PORT[nest]=$(free_port)
-(cd bench/peers/nestjs && PEER_DB="$TMP/data-nest/bulwark.db" PEER_JWKS="$TMP/jwks.json" PEER_THROTTLE_LIMIT=1000000 \
-  PORT=${PORT[nest]} exec node dist/main.js >"$TMP/nest.log" 2>&1) &
-PID[nest]=$!
-PIDS+=("$!")
-wait_http "http://127.0.0.1:${PORT[nest]}/health/live"
+start_peer() {   # name [env...]: the peer (one process unless PEER_WORKERS) on the peers' copy of the data folder
+  local name=$1; shift
+  PORT[$name]=$(free_port)
+  (cd bench/peers/nestjs && exec env "$@" PEER_DB="$TMP/data-nest/bulwark.db" PEER_JWKS="$TMP/jwks.json" \
+    PEER_THROTTLE_LIMIT=1000000 PORT=${PORT[$name]} node dist/main.js >"$TMP/$name.log" 2>&1) &
+  PID[$name]=$!
+  PIDS+=("$!")
+  wait_http "http://127.0.0.1:${PORT[$name]}/health/live"
+}
+start_peer nest
+# Context for the NestJS target (the target is against the single process above): the same peer in Node's cluster
+# mode, one worker per core, and the peer reusing its count like the product (5 s, dropped on a create).
+start_peer nest2 PEER_WORKERS=2
+start_peer nestc PEER_COUNT_CACHE_SECONDS=5
 
 # BAN-1: an attack signature (scanner user agent) bans 127.0.0.1 on the ban instance.
 curl -s -o /dev/null -A 'sqlmap/1.8#stable (https://sqlmap.org)' "http://127.0.0.1:${PORT[ban]}/api/v1/items" || true
@@ -219,7 +231,9 @@ done
 # Every measured process is warmed up alike (JIT tiering): the rejection paths and the NestJS peer too.
 BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[flood]}$LIST" >/dev/null
 if [[ $BAN_STATUS == 403 ]]; then BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[ban]}$LIST" >/dev/null; fi
-BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[nest]}$LIST" >/dev/null
+for instance in nest nest2 nestc counting; do
+  BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "http://127.0.0.1:${PORT[$instance]}$LIST" >/dev/null
+done
 
 for round in $(seq 1 "$ROUNDS"); do
   export BENCH_TOKEN
@@ -227,6 +241,9 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk "$round" bare-list bare "http://127.0.0.1:${PORT[bare]}/items?page=1&pageSize=50"
   run_wrk "$round" list api "$API$LIST" -s bench/wrk/auth.lua
   run_wrk "$round" nestjs-list nest "http://127.0.0.1:${PORT[nest]}$LIST" -s bench/wrk/auth.lua
+  run_wrk "$round" list-count-uncached counting "http://127.0.0.1:${PORT[counting]}$LIST" -s bench/wrk/auth.lua
+  run_wrk "$round" nestjs-list-2-workers nest2 "http://127.0.0.1:${PORT[nest2]}$LIST" -s bench/wrk/auth.lua
+  run_wrk "$round" nestjs-list-count-cached nestc "http://127.0.0.1:${PORT[nestc]}$LIST" -s bench/wrk/auth.lua
   run_wrk "$round" bare-get bare "http://127.0.0.1:${PORT[bare]}/items/$ITEM"
   run_wrk "$round" get api "$API/api/v1/items/$ITEM" -s bench/wrk/auth.lua
   export BENCH_RUN=$round

@@ -3,6 +3,7 @@
 // threshold), 1 MB body limit, @nestjs/throttler, passport-jwt (ES256 pinned, iss/aud checked) and a roles
 // guard. It reads the same SQLite file shape (a copy of the seeded data folder). Not part of the product.
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -72,6 +73,17 @@ const toResponse = (r: any) => ({
 });
 const countStmt = db.prepare('SELECT COUNT(*) AS n FROM items WHERE TenantId = ?');
 const pageStmt = db.prepare('SELECT * FROM items WHERE TenantId = ? ORDER BY Sku LIMIT ? OFFSET ?');
+// PEER_COUNT_CACHE_SECONDS > 0: the tenant's item count is reused for that long and dropped on a create, as the
+// product's list-count cache does (context for the comparison; the harness's target row runs the peer without it).
+const countCacheMs = Number(process.env.PEER_COUNT_CACHE_SECONDS ?? 0) * 1000;
+const counts = new Map<string, { n: number; at: number }>();
+const countItems = (tenant: string): number => {
+  const now = Date.now(), hit = counts.get(tenant);
+  if (countCacheMs > 0 && hit && now - hit.at < countCacheMs) { return hit.n; }
+  const n = (countStmt.get(tenant) as { n: number }).n;
+  if (countCacheMs > 0) { counts.set(tenant, { n, at: now }); }
+  return n;
+};
 const findStmt = db.prepare('SELECT * FROM items WHERE TenantId = ? AND Id = ?');
 const insertStmt = db.prepare(`INSERT INTO items (Id, Sku, Name, Description, Unit, UnitCostCents, IsActive, TenantId, CreatedAt, UpdatedAt, Version)
   VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 1)`);
@@ -83,7 +95,7 @@ class ItemsController {
   list(@Query() q: ListQuery, @Req() req: { user: Caller }) {
     const tenant = req.user.tenant.toUpperCase();
     const page = q.page ?? 1, pageSize = q.pageSize ?? 50;
-    const totalCount = (countStmt.get(tenant) as { n: number }).n;
+    const totalCount = countItems(tenant);
     const items = pageStmt.all(tenant, pageSize, (page - 1) * pageSize).map(toResponse);
     return { items, page, pageSize, totalCount };
   }
@@ -98,6 +110,7 @@ class ItemsController {
     const id = randomUUID().toUpperCase(), now = new Date().toISOString();
     insertStmt.run(id, body.sku, body.name, body.description ?? null, body.unit, Math.round(body.unitCost * 100),
       req.user.tenant.toUpperCase(), now, now);
+    counts.delete(req.user.tenant.toUpperCase());
     return toResponse(findStmt.get(req.user.tenant.toUpperCase(), id));
   }
 }
@@ -122,4 +135,11 @@ async function bootstrap() {
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
 }
-void bootstrap();
+// PEER_WORKERS > 1: Node's cluster module, one process per worker sharing the port (how a NestJS team would use more
+// than one core without a process manager). The harness runs the default, one process, as `nest start` does.
+const workers = Number(process.env.PEER_WORKERS ?? 1);
+if (workers > 1 && cluster.isPrimary) {
+  for (let i = 0; i < workers; i++) { cluster.fork(); }
+} else {
+  void bootstrap();
+}
