@@ -312,6 +312,13 @@ if [[ $SCALED == 1 ]]; then
   wrk -t2 -c8 -d3s "http://127.0.0.1:${PORT[bare-pg]}/items?page=1&pageSize=50" >/dev/null
   BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_API$LIST" >/dev/null
   BENCH_TOKEN=$TOKEN wrk -t2 -c8 -d3s -s bench/wrk/auth.lua "$SCALED_NOLIMIT$LIST" >/dev/null
+  # Rounds start from the same database state: autovacuum/autoanalyze after the seed and after each round's create
+  # (thousands of new rows) would otherwise run during whichever list scenario came next.
+  settle_postgres() {
+    as_pg "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PGPORT" -U postgres -d bulwark_bench \
+      -c "VACUUM (ANALYZE)" >/dev/null
+  }
+  settle_postgres
   MODE=scaled
   for round in $(seq 1 "$ROUNDS"); do
     export BENCH_TOKEN
@@ -327,6 +334,7 @@ if [[ $SCALED == 1 ]]; then
     # two list figures of one round (the next round's list scenarios all see them alike).
     export BENCH_RUN=s$round
     run_wrk "$round" create scaled "$SCALED_API/api/v1/items" -s bench/wrk/create.lua
+    settle_postgres
   done
 fi
 
