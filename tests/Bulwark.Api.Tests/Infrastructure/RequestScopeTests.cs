@@ -79,6 +79,7 @@ public sealed class RequestScopeTests(SqliteApiFactory api) : IClassFixture<Sqli
         // Each scope still has its own context (its own tenant and change tracker).
         Assert.NotSame(one.ServiceProvider.GetRequiredService<BulwarkDbContext>(), two.ServiceProvider.GetRequiredService<BulwarkDbContext>());
     }
+
     [Fact]
     public void TheHostsLoggerFactory_GivesOneLoggerPerCategory()
     {
